@@ -1,0 +1,209 @@
+"""Command line: the only module that parses arguments, prints and exits.
+
+Every command calls library functions and returns an exit status: 0 done
+(warnings allowed), 1 the input has errors, 2 the command could not run. A
+ToolkitError becomes its Chinese message; anything else is a bug and is
+reported as one, still without a traceback unless ORGLIFE_DEBUG is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from toolkit import __version__
+from toolkit.errors import Report, Severity, ToolkitError, UsageError, WorkbookError
+
+OK, INPUT_ERRORS, CANNOT_RUN = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that speaks Chinese on bad options and exits with status 2."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"参数错误：{_translate(message)}\n运行 {self.prog} -h 查看用法。\n")
+        raise SystemExit(CANNOT_RUN)
+
+
+def _translate(message: str) -> str:
+    replacements = {
+        "the following arguments are required": "缺少必需的参数",
+        "unrecognized arguments": "无法识别的参数",
+        "invalid choice": "无效的选项",
+        "expected one argument": "需要一个参数值",
+        "argument": "参数",
+        "invalid int value": "不是有效的整数",
+    }
+    for en, zh in replacements.items():
+        message = message.replace(en, zh)
+    return message
+
+
+def _existing(path: str) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"找不到文件或文件夹：{path}")
+    return p
+
+
+# --- output -------------------------------------------------------------------
+
+def _out(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def print_report(report: Report, summary: str = "") -> None:
+    name = Path(report.path).name
+    errors, warnings = report.errors, report.warnings
+    if not report.issues:
+        _out(f"✓ {name} 检查通过。{summary}")
+        return
+    head = f"✗ {name} 有 {len(errors)} 个错误" if errors else f"✓ {name} 检查通过"
+    if warnings:
+        head += f"，{len(warnings)} 条提醒" if errors else f"，有 {len(warnings)} 条提醒"
+    _out(head + ("。" if errors else f"。{summary}"))
+    for item in report.issues:
+        mark = "【错误】" if item.severity is Severity.ERROR else "【提醒】"
+        where = f"{item.location}  " if item.location else ""
+        _out(f"  {mark}{where}{item.message}")
+
+
+def report_json(reports: list[tuple[Report, str]]) -> str:
+    files = [{"path": r.path, "status": status, "issues": [i.to_json() for i in r.issues]}
+             for r, status in reports]
+    return json.dumps({"files": files}, ensure_ascii=False, indent=2)
+
+
+def summary_line(counts: dict[str, int]) -> str:
+    return (f"参会 {counts['实到']} 人（应到 {counts['应到']} 人），问题 {counts['问题']} 条"
+            f"（支部班子 {counts['支部班子问题']} 条、党员个人 {counts['党员个人问题']} 条），"
+            f"整改措施 {counts['整改措施']} 条。")
+
+
+# --- commands -----------------------------------------------------------------
+
+def cmd_template(args) -> int:
+    from toolkit.distribute import blank_branch_workbook
+
+    out = Path(args.output)
+    blank_branch_workbook(out, cycle=Path(args.cycle) if args.cycle else None, macro=args.macro)
+    _out(f"已生成支部填报表模板：{out}")
+    return OK
+
+
+def cmd_cycle_template(args) -> int:
+    from toolkit.workbook import write_cycle_workbook
+
+    write_cycle_workbook(args.output)
+    _out(f"已生成周期设置表：{args.output}")
+    return OK
+
+
+def check_paths(paths: list[str]) -> list[tuple[Report, str, dict | None]]:
+    """Check files; folders are searched for workbooks."""
+    from toolkit.validate import check_file, counts, unreadable_report
+
+    files: list[Path] = []
+    for p in paths:
+        path = _existing(p)
+        if path.is_dir():
+            found = sorted(f for f in path.rglob("*") if f.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+                           and not f.name.startswith("~$"))
+            files.extend(found)
+        else:
+            files.append(path)
+    results = []
+    for f in files:
+        try:
+            branch, report = check_file(f)
+        except WorkbookError as exc:
+            results.append((unreadable_report(f, exc), "unreadable", None))
+            continue
+        results.append((report, "ok" if report.ok else "errors", counts(branch)))
+    return results
+
+
+def cmd_check(args) -> int:
+    results = check_paths(args.files)
+    if args.json:
+        _out(report_json([(r, s) for r, s, _ in results]))
+    else:
+        for report, _status, figures in results:
+            print_report(report, summary_line(figures) if figures else "")
+        if len(results) > 1:
+            bad = sum(1 for _, s, _ in results if s != "ok")
+            _out(f"共检查 {len(results)} 个文件，{len(results) - bad} 个通过，{bad} 个有错误。")
+    if not results:
+        raise UsageError("没有找到要检查的工作簿（.xlsx/.xlsm/.xls）")
+    return OK if all(s == "ok" for _, s, _ in results) else INPUT_ERRORS
+
+
+def cmd_demo(args) -> int:
+    from toolkit.demo import run_demo
+
+    return run_demo(Path(args.output), _out)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="orglife", description="组织生活会工作台：支部填报表检查、材料生成与党委汇总。")
+    parser.add_argument("--version", action="version", version=f"orglife {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    p = sub.add_parser("template", help="生成空白的支部填报表")
+    p.add_argument("-o", "--output", required=True, help="输出文件，如 支部填报表.xlsx")
+    p.add_argument("--cycle", help="周期设置.xlsx：使用其中的问题类别和基本设置")
+    p.add_argument("--macro", action="store_true", help="生成带按钮的启用宏工作簿（.xlsm）")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("check", help="检查填报表，列出所有问题")
+    p.add_argument("files", nargs="+", help="填报表文件或文件夹")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("cycle-template", help="生成空白的周期设置表（党委使用）")
+    p.add_argument("-o", "--output", required=True, help="输出文件，如 周期设置.xlsx")
+    p.set_defaults(func=cmd_cycle_template)
+
+    p = sub.add_parser("demo", help="用内置示例演示完整流程")
+    p.add_argument("-o", "--output", default="演示", help="输出文件夹（默认：演示）")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def _utf8_stdio() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8", errors="replace")
+        except (AttributeError, ValueError):
+            pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    _utf8_stdio()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return CANNOT_RUN
+    try:
+        return args.func(args)
+    except ToolkitError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("已中断。\n")
+        return CANNOT_RUN
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for developers
+        if os.environ.get("ORGLIFE_DEBUG"):
+            raise
+        sys.stderr.write(f"程序内部错误（{type(exc).__name__}: {exc}）。请把这条信息和所用文件发给维护人员；"
+                         f"设置环境变量 ORGLIFE_DEBUG=1 可看到详细信息。\n")
+        return CANNOT_RUN
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""The committee's cycle workbook -> one pre-filled branch workbook per branch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import InputError, IssueCode, Report, WorkbookError
+from toolkit.fsutil import ensure_dir, inside, safe_filename
+from toolkit.messages import issue
+from toolkit.read import read_records
+from toolkit.schema import (
+    CYCLE_BRANCHES,
+    CYCLE_KIND,
+    CYCLE_MEMBERS,
+    CYCLE_SHEETS,
+    DEFAULT_CATEGORIES,
+)
+from toolkit.validate import required_cells
+from toolkit.workbook import Content, MacroParts, branch_meta, write_branch_workbook
+
+# 基本设置 fields copied into each branch's 基本信息
+_SHARED_INFO = ("superior", "meeting_type", "year", "theme", "basis_title", "basis_number")
+
+
+@dataclass
+class Cycle:
+    """A meeting cycle as the committee set it up."""
+
+    path: str
+    info: dict[str, Any]
+    branches: list[dict[str, Any]]
+    members: list[dict[str, Any]]
+    categories: tuple[str, ...]
+    report: Report
+
+    @property
+    def cycle_id(self) -> str:
+        return self.info.get("cycle_id") or default_cycle_id(self.info)
+
+    def members_of(self, org_name: str) -> list[dict[str, Any]]:
+        return [m for m in self.members if m.get("org_name") == org_name]
+
+
+def default_cycle_id(info: dict[str, Any]) -> str:
+    year = info.get("year") or dt.date.today().year
+    kind = {"组织生活会": "ZZ", "专题组织生活会": "ZT", "民主生活会": "MZ"}.get(info.get("meeting_type") or "", "ZZ")
+    return f"{year}-{kind}"
+
+
+def load_cycle(path: str | os.PathLike) -> Cycle:
+    """Read and check the cycle workbook; raise InputError listing every problem."""
+    path = Path(path)
+    try:
+        records = read_records(path, CYCLE_SHEETS, CYCLE_KIND)
+    except WorkbookError as exc:
+        raise InputError(str(exc)) from exc
+    issues = list(records.issues) + list(required_cells(records, CYCLE_SHEETS))
+    branches = records.rows(CYCLE_BRANCHES.key)
+    first: dict[str, str] = {}
+    for row in branches:
+        bid = row.get("branch_id")
+        if not bid:
+            continue
+        cell = records.cell(CYCLE_BRANCHES.key, row, "branch_id")
+        if bid in first:
+            issues.append(issue(IssueCode.DUPLICATE_BRANCH_ID, CYCLE_BRANCHES.name, cell, bid,
+                                first=first[bid]))
+        else:
+            first[bid] = cell
+    report = Report(path=str(path), issues=issues)
+    if report.errors:
+        lines = "\n".join(f"  【错误】{i.location}  {i.message}" for i in report.errors)
+        raise InputError(f"周期设置表 {path.name} 有 {len(report.errors)} 个错误：\n{lines}")
+    cats = tuple(r["category"] for r in records.rows("categories") if r.get("category"))
+    return Cycle(path=str(path), info=records.info, branches=branches,
+                 members=records.rows(CYCLE_MEMBERS.key), categories=cats or DEFAULT_CATEGORIES,
+                 report=report)
+
+
+def branch_content(cycle: Cycle, branch: dict[str, Any]) -> Content:
+    """What a branch receives: cycle settings, its name and ids, its roster."""
+    info = {k: cycle.info.get(k) for k in _SHARED_INFO}
+    info["org_name"] = branch["org_name"]
+    roster = [{"seq": i, "name": m["name"], "gender": m.get("gender"), "role": m.get("role") or "党员",
+               "category": m.get("category") or "正式党员"}
+              for i, m in enumerate(cycle.members_of(branch["org_name"]), start=1)]
+    return Content(info=info, tables={"members": roster},
+                   meta=branch_meta(cycle.cycle_id, branch.get("branch_id") or ""),
+                   categories=cycle.categories)
+
+
+def blank_branch_workbook(out: Path, cycle: Path | None = None, macro: bool = False) -> Path:
+    content = Content()
+    if cycle:
+        loaded = load_cycle(cycle)
+        content = Content(info={k: loaded.info.get(k) for k in _SHARED_INFO},
+                          meta=branch_meta(loaded.cycle_id), categories=loaded.categories)
+    out = _macro_name(out, macro)
+    write_branch_workbook(out, content, macro=macro_parts() if macro else None)
+    return out
+
+
+def distribute(cycle_path: str | os.PathLike, out_dir: str | os.PathLike, *, macro: bool = False) -> list[Path]:
+    """One workbook per 支部名册 row: DIR/<党组织名称>.xlsx (.xlsm with --macro)."""
+    cycle = load_cycle(cycle_path)
+    out_dir = ensure_dir(out_dir)
+    parts = macro_parts() if macro else None
+    written = []
+    suffix = ".xlsm" if macro else ".xlsx"
+    used: set[str] = set()
+    for branch in cycle.branches:
+        stem = safe_filename(branch["org_name"])
+        if stem in used:  # two branches with one name: keep both, told apart by id
+            stem = f"{stem}_{safe_filename(branch['branch_id'])}"
+        used.add(stem)
+        target = inside(out_dir, stem + suffix)
+        write_branch_workbook(target, branch_content(cycle, branch), macro=parts)
+        written.append(target)
+    return written
+
+
+def _macro_name(out: Path, macro: bool) -> Path:
+    return out.with_suffix(".xlsm") if macro and out.suffix.lower() != ".xlsm" else out
+
+
+def macro_parts() -> MacroParts:
+    """The VBA project and buttons of the macro-enabled workbooks (excel_build.py)."""
+    from toolkit.excel_build import branch_macro_parts
+
+    return branch_macro_parts()
+
+

@@ -1,0 +1,69 @@
+"""Writing output files safely.
+
+Outputs are written under a temporary name in the target folder and renamed
+into place, so an interrupted run never leaves a half-written file under the
+final name. Names built from user text are sanitised so they cannot leave the
+output folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from toolkit.errors import UsageError
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                     *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_filename(text: str, fallback: str = "未命名") -> str:
+    """A file name component from user text: no separators, no '..', not empty."""
+    name = _UNSAFE.sub("_", str(text or "")).strip(" .")
+    name = re.sub(r"\.{2,}", "_", name)
+    name = re.sub(r"_+", "_", name).strip("_ ")
+    if not name or name.upper() in _WINDOWS_RESERVED:
+        name = fallback
+    return name[:80]
+
+
+def ensure_dir(path: str | os.PathLike) -> Path:
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"无法创建输出文件夹 {path}：{exc.strerror or exc}") from exc
+    if not os.access(path, os.W_OK):
+        raise UsageError(f"输出文件夹 {path} 不可写，请换一个文件夹")
+    return path
+
+
+def inside(folder: str | os.PathLike, name: str) -> Path:
+    """folder/name, guaranteed to stay inside folder."""
+    folder = Path(folder).resolve()
+    target = (folder / name).resolve()
+    if folder != target.parent and folder not in target.parents:
+        raise UsageError(f"输出文件名 {name} 不合法")
+    return target
+
+
+@contextlib.contextmanager
+def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``final``; rename it into place on success."""
+    final = Path(final)
+    ensure_dir(final.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".~orglife-", suffix=final.suffix, dir=final.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise

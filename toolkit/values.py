@@ -1,0 +1,200 @@
+"""Turn what people type into typed values.
+
+Branch secretaries type dates as 2023-8-25, 2023/8/25, 2023.8.25, 2023年8月25日
+or 20230825, use full-width digits, put spaces inside names and write √/× for
+yes/no. Everything that can be understood is accepted here; what cannot raises
+``BadValue`` with a Chinese hint on how to fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from toolkit.schema import LONG_TERM, MAX_TEXT_CHARS, T
+
+# Excel's serial day 1 is 1900-01-01, but Excel counts a 1900-02-29 that never
+# existed, so serials from 61 on are one day late against 1899-12-31.
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_MIN_DATE = dt.date(1950, 1, 1)
+_MAX_DATE = dt.date(2100, 12, 31)
+
+_SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+# C0/C1 control characters other than tab and newline never belong in a document
+# (they are invalid in docx XML) and come from copy-paste.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_YES = {"是", "√", "✓", "✔", "Y", "YES", "对", "1", "TRUE", "参会", "参加", "已参会"}
+_NO = {"否", "×", "✗", "✘", "X", "N", "NO", "错", "0", "FALSE", "未参会", "缺席", "不参会"}
+_LONG_TERM_WORDS = {LONG_TERM, "长期", "持续", "长期坚持整改", "持续推进", "常态化"}
+_FORMULA_ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!",
+                   "#SPILL!", "#CALC!", "#GETTING_DATA"}
+
+
+class BadValue(ValueError):
+    """A cell value that cannot be understood; ``hint`` says how to fix it."""
+
+    def __init__(self, hint: str, code: str = "bad-type"):
+        super().__init__(hint)
+        self.hint = hint
+        self.code = code
+
+
+def is_blank(raw: object) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return not _SPACES.sub("", raw)
+    return False
+
+
+def fold(text: str) -> str:
+    """Compatibility-fold for matching: full-width digits and letters, no spaces."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).upper()
+
+
+def clean_text(raw: object) -> str:
+    """Text as typed, minus edge blanks, control characters and Windows line ends."""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, bool):
+        raw = "是" if raw else "否"
+    if isinstance(raw, dt.datetime) and raw.time() == dt.time():
+        raw = raw.date()
+    if isinstance(raw, dt.date):
+        return format_date(raw if not isinstance(raw, dt.datetime) else raw.date())
+    text = str(raw).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    lines = [line.strip(" \t\u3000\u00a0") for line in text.split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def clean_name(raw: object) -> str:
+    """Names carry no blanks: 张 三 and 张三 are the same person."""
+    return _SPACES.sub("", clean_text(raw))
+
+
+def format_date(d: dt.date) -> str:
+    """GB/T 9704 style: 2023年8月25日, no leading zeros."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def parse_date(raw: object) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if 1 <= raw < 2958466:
+            return _check_range(_EXCEL_EPOCH + dt.timedelta(days=int(raw)))
+        if 19000101 <= raw <= 21001231:  # 20230825 typed as a number
+            return parse_date(str(int(raw)))
+        raise BadValue("请填写日期，如 2023-8-25", "bad-date")
+    text = fold(str(raw))
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            try:
+                return _check_range(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+            except ValueError:
+                raise BadValue("日期不存在，请检查月份和日期", "bad-date") from None
+    raise BadValue("无法识别为日期，请写成 2023-8-25 或 2023年8月25日 的形式", "bad-date")
+
+
+def _check_range(day: dt.date) -> dt.date:
+    if not _MIN_DATE <= day <= _MAX_DATE:
+        raise BadValue(f"日期超出合理范围（{_MIN_DATE.year}—{_MAX_DATE.year}年）", "bad-date")
+    return day
+
+
+def parse_int(raw: object) -> int:
+    if isinstance(raw, bool):
+        raise BadValue("请填写整数", "bad-integer")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        if raw.is_integer() and abs(raw) < 10**9:
+            return int(raw)
+        raise BadValue("请填写整数", "bad-integer")
+    text = fold(str(raw))
+    text = re.sub(r"(人|次|名|年|年度)$", "", text)
+    if re.fullmatch(r"-?\d{1,9}(\.0+)?", text):
+        return int(float(text))
+    raise BadValue("请填写整数，如 12", "bad-integer")
+
+
+def parse_yesno(raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = fold(clean_text(raw))
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise BadValue("请填写“是”或“否”", "not-in-choices")
+
+
+def parse_choice(raw: object, choices: tuple[str, ...]) -> str:
+    text = fold(clean_text(raw))
+    for choice in choices:
+        if fold(choice) == text:
+            return choice
+    shown = "、".join(choices)
+    raise BadValue(f"应为下拉列表中的一项：{shown}", "not-in-choices")
+
+
+def parse_deadline(raw: object) -> dt.date | str:
+    if isinstance(raw, str) and fold(raw) in {fold(w) for w in _LONG_TERM_WORDS}:
+        return LONG_TERM
+    try:
+        return parse_date(raw)
+    except BadValue:
+        raise BadValue("请填写整改时限日期（如 2023-12-31），或填写“长期坚持”", "bad-date") from None
+
+
+def formula_error(raw: object) -> str | None:
+    """The error text when a cell holds a formula error such as #REF!."""
+    if isinstance(raw, str) and raw.strip().upper() in _FORMULA_ERRORS:
+        return raw.strip().upper()
+    return None
+
+
+def parse(col_type: T, raw: object, choices: tuple[str, ...] = ()) -> object:
+    """Raw cell value -> typed value. ``raw`` is known not to be blank."""
+    err = formula_error(raw)
+    if err:
+        raise BadValue(f"单元格是公式错误 {err}，请改为直接填写内容", "formula-error")
+    if col_type is T.DATE:
+        return parse_date(raw)
+    if col_type is T.DEADLINE:
+        return parse_deadline(raw)
+    if col_type is T.INT:
+        return parse_int(raw)
+    if col_type is T.YESNO:
+        return parse_yesno(raw)
+    if col_type is T.CHOICE:
+        return parse_choice(raw, choices)
+    text = clean_name(raw) if col_type is T.NAME else clean_text(raw)
+    if len(text) > MAX_TEXT_CHARS:
+        raise BadValue(f"内容过长（{len(text)} 字），单元格内容请控制在 {MAX_TEXT_CHARS} 字以内",
+                       "text-too-long")
+    return text
+
+
+def show(raw: object) -> str:
+    """A raw value as a person would recognise it in a message."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime):
+        raw = raw.date() if raw.time() == dt.time() else raw
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+        return raw.isoformat()
+    text = str(raw)
+    return text if len(text) <= 60 else text[:57] + "……"
