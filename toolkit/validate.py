@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from toolkit import quality
 from toolkit.errors import Issue, IssueCode, Report
 from toolkit.messages import issue
 from toolkit.read import Branch, read_branch
@@ -179,6 +180,9 @@ RULES: tuple[Rule, ...] = (
     problems,
     problems_without_measure,
     measures,
+    # Quality hints come last: they are warnings about how well the material
+    # is written, read after what must be fixed.
+    *quality.RULES,
 )
 
 
