@@ -213,8 +213,7 @@ def read_records(path: str | os.PathLike, sheets: tuple[Sheet, ...], expect_kind
             real = by_fold.get(header_key(sheet.name))
             if real is None:
                 if not sheet.optional:
-                    branch.issues.append(issue(IssueCode.MISSING_SHEET, sheet.name, "", "",
-                                               sheet=sheet.name))
+                    branch.issues.append(issue(IssueCode.MISSING_SHEET, sheet.name, "", ""))
                 continue
             branch.sheets_found.add(sheet.key)
             rows = sheet_rows(wb, real, MAX_LIST_ROWS + HEADER_SCAN_ROWS + 1)

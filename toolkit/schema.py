@@ -53,16 +53,6 @@ class Column:
     # Required only when another column of the same row has this value.
     required_if: tuple[str, object] | None = None
 
-    @property
-    def requirement(self) -> str:
-        """How 填写说明 states the requirement."""
-        if self.required:
-            return "必填"
-        if self.required_if:
-            key, value = self.required_if
-            return f"条件必填"
-        return "选填"
-
 
 @dataclass(frozen=True)
 class Sheet:
@@ -107,6 +97,11 @@ CHOICE_LISTS: dict[str, tuple[str, ...]] = {
 
 C = Column
 
+
+def seq() -> Column:
+    return Column("seq", "序号", T.INT, width=6, help="行号，可不填；材料按行的先后顺序排列")
+
+
 INFO = Sheet(
     "基本信息",
     "info",
@@ -141,7 +136,7 @@ MEMBERS = Sheet(
     "参会人员",
     "members",
     (
-        C("seq", "序号", T.INT, width=6),
+        seq(),
         C("name", "姓名", T.NAME, required=True, example="王建国", width=10),
         C("gender", "性别", T.CHOICE, choices="性别", example="男", width=6),
         C("role", "党内职务", T.CHOICE, required=True, choices="党内职务", example="书记", width=10),
@@ -152,7 +147,7 @@ MEMBERS = Sheet(
           help="未参会的必须填写原因", width=16),
         C("appraisal", "民主评议等次", T.CHOICE, choices="民主评议等次", example="合格",
           help="预备党员填“不评定”；优秀一般不超过参评党员的三分之一", width=12),
-        C("note", "备注", width=16),
+        C("note", "备注", width=16, help="其他需要说明的情况"),
     ),
     help="本支部全体党员，一人一行；未参会的填写缺席原因。",
 )
@@ -161,7 +156,7 @@ GUESTS = Sheet(
     "列席指导",
     "guests",
     (
-        C("seq", "序号", T.INT, width=6),
+        seq(),
         C("name", "姓名", T.NAME, required=True, example="李卫东", width=10),
         C("title", "职务", required=True, example="机关党委副书记", width=20),
         C("mode", "参会方式", T.CHOICE, required=True, choices="参会方式", example="出席指导",
@@ -175,7 +170,7 @@ STUDIES = Sheet(
     "学习研讨",
     "studies",
     (
-        C("seq", "序号", T.INT, width=6),
+        seq(),
         C("date", "日期", T.DATE, required=True, example=dt.date(2023, 8, 10), width=12),
         C("form", "形式", T.CHOICE, required=True, choices="学习形式", example="集中学习", width=10),
         C("content", "学习内容", T.LONGTEXT, required=True, example="学习党章和《中国共产党支部工作条例（试行）》",
@@ -189,7 +184,7 @@ TALKS = Sheet(
     "谈心谈话",
     "talks",
     (
-        C("seq", "序号", T.INT, width=6),
+        seq(),
         C("date", "日期", T.DATE, example=dt.date(2023, 8, 15), width=12),
         C("talker", "谈话人", T.NAME, required=True, example="王建国", width=10),
         C("talkee", "谈话对象", T.NAME, required=True, example="陈思雨", width=10),
@@ -202,7 +197,7 @@ OPINIONS = Sheet(
     "征求意见",
     "opinions",
     (
-        C("seq", "序号", T.INT, width=6),
+        seq(),
         C("source", "意见来源", T.CHOICE, required=True, choices="意见来源", example="群众", width=12),
         C("method", "征求方式", T.CHOICE, choices="征求方式", example="征求意见表", width=12),
         C("content", "意见内容", T.LONGTEXT, required=True, example="希望进一步简化报销审批流程", width=48),
@@ -235,7 +230,7 @@ CAUSES = Sheet(
     "原因剖析",
     "causes",
     (
-        C("seq", "序号", T.INT, width=6),
+        seq(),
         C("aspect", "方面", required=True, example="理论武装有所松懈", width=24),
         C("content", "剖析内容", T.LONGTEXT, required=True, example="满足于完成规定动作，……", width=72),
     ),
@@ -246,7 +241,7 @@ DIRECTIONS = Sheet(
     "努力方向",
     "directions",
     (
-        C("seq", "序号", T.INT, width=6),
+        seq(),
         C("title", "标题", required=True, example="坚持不懈强化理论武装", width=24),
         C("content", "具体内容", T.LONGTEXT, required=True, example="制定年度学习计划，……", width=72),
     ),
@@ -267,7 +262,8 @@ MEASURES = Sheet(
         C("status", "完成状态", T.CHOICE, choices="完成状态", example="推进中", width=10),
         C("done_date", "完成日期", T.DATE, required_if=("status", "已完成"), width=12,
           help="完成状态为“已完成”时必填"),
-        C("evidence", "整改成效及佐证", T.LONGTEXT, width=36),
+        C("evidence", "整改成效及佐证", T.LONGTEXT, width=36,
+          help="已取得的成效和佐证材料名称，如制度文件、会议记录"),
         C("closed_date", "销号日期", T.DATE, width=12, help="由上级党组织审核销号后填写"),
     ),
     help="每条具体整改措施一行，一个问题可以有多条措施。",
@@ -277,12 +273,12 @@ PREVIOUS = Sheet(
     "上次整改情况",
     "previous",
     (
-        C("pid", "问题编号", width=9),
-        C("category", "问题类别", width=10),
-        C("summary", "问题概述", T.LONGTEXT, width=36),
-        C("measure", "整改措施", T.LONGTEXT, width=48),
+        C("pid", "问题编号", width=9, help="上一次组织生活会的问题编号"),
+        C("category", "问题类别", width=10, help="上一次的问题类别"),
+        C("summary", "问题概述", T.LONGTEXT, width=36, help="上一次查摆的问题"),
+        C("measure", "整改措施", T.LONGTEXT, width=48, help="针对该问题的整改措施"),
         C("status", "完成状态", T.CHOICE, choices="完成状态", width=10),
-        C("effect", "整改成效", T.LONGTEXT, width=48),
+        C("effect", "整改成效", T.LONGTEXT, width=48, help="整改取得的成效；未完成的写明原因和下一步打算"),
     ),
     help="上一次组织生活会查摆问题的整改情况（可由上级下发时预填，可修改）。",
     optional=True,
