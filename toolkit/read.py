@@ -9,6 +9,7 @@ is not a readable branch workbook at all.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import zipfile
@@ -85,13 +86,17 @@ class Branch:
         return self.tables.get(sheet_key, [])
 
 
+@functools.lru_cache(maxsize=4096)
+def _header_key(text: str) -> str:
+    folded = fold(text)
+    return re.sub(r"[*＊]|[(（]必填[)）]|[:：]$", "", folded)
+
+
 def header_key(text: object) -> str:
     """Header text as matched: no blanks, no required-marks, folded width."""
     if text is None:
         return ""
-    folded = fold(str(text))
-    folded = re.sub(r"[*＊]|[(（]必填[)）]|[:：]$", "", folded)
-    return folded
+    return _header_key(str(text))
 
 
 def check_container(path: Path) -> None:
@@ -162,7 +167,10 @@ def open_workbook(path: str | os.PathLike) -> python_calamine.CalamineWorkbook:
 
 def sheet_rows(wb: python_calamine.CalamineWorkbook, name: str, limit: int) -> list[list]:
     """Rows of a sheet, row 0 being Excel row 1, at most ``limit`` rows."""
-    sheet = wb.get_sheet_by_name(name)
+    return _rows_of(wb.get_sheet_by_name(name), limit)
+
+
+def _rows_of(sheet, limit: int) -> list[list]:
     rows = []
     start_row, start_col = sheet.start or (0, 0)
     pad = [None] * start_col
@@ -216,11 +224,12 @@ def read_records(path: str | os.PathLike, sheets: tuple[Sheet, ...], expect_kind
                     branch.issues.append(issue(IssueCode.MISSING_SHEET, sheet.name, "", ""))
                 continue
             branch.sheets_found.add(sheet.key)
-            rows = sheet_rows(wb, real, MAX_LIST_ROWS + HEADER_SCAN_ROWS + 1)
+            data = wb.get_sheet_by_name(real)
+            rows = _rows_of(data, MAX_LIST_ROWS + HEADER_SCAN_ROWS + 1)
             if sheet.form:
                 read_form(branch, sheet, rows)
             else:
-                read_list(branch, sheet, rows, wb.get_sheet_by_name(real).height)
+                read_list(branch, sheet, rows, data.height)
         return branch
     finally:
         wb.close()

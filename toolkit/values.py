@@ -9,6 +9,7 @@ yes/no. Everything that can be understood is accepted here; what cannot raises
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -68,7 +69,10 @@ def clean_text(raw: object) -> str:
         raw = raw.date()
     if isinstance(raw, dt.date):
         return format_date(raw if not isinstance(raw, dt.datetime) else raw.date())
-    text = str(raw).replace("\r\n", "\n").replace("\r", "\n")
+    text = str(raw)
+    if text.isprintable() and text == text.strip():
+        return text  # the common case: nothing to clean
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
     lines = [line.strip(" \t\u3000\u00a0") for line in text.split("\n")]
     return "\n".join(lines).strip("\n")
@@ -139,11 +143,17 @@ def parse_yesno(raw: object) -> bool:
     raise BadValue("请填写“是”或“否”", "not-in-choices")
 
 
+@functools.lru_cache(maxsize=256)
+def _folded_choices(choices: tuple[str, ...]) -> dict[str, str]:
+    return {fold(c): c for c in choices}
+
+
 def parse_choice(raw: object, choices: tuple[str, ...]) -> str:
-    text = fold(clean_text(raw))
-    for choice in choices:
-        if fold(choice) == text:
-            return choice
+    if isinstance(raw, str) and raw in choices:
+        return raw
+    found = _folded_choices(choices).get(fold(clean_text(raw)))
+    if found is not None:
+        return found
     shown = "、".join(choices)
     raise BadValue(f"应为下拉列表中的一项：{shown}", "not-in-choices")
 
