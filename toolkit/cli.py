@@ -103,9 +103,15 @@ def cmd_cycle_template(args) -> int:
     return OK
 
 
-def check_paths(paths: list[str]) -> list[tuple[Report, str, dict | None]]:
-    """Check files; folders are searched for workbooks."""
+def check_paths(paths: list[str], previous: list[str] | None = None) -> list[tuple[Report, str, dict | None]]:
+    """Check files; folders are searched for workbooks. ``previous``: last cycle, for repeats."""
     from toolkit.validate import check_file, counts, unreadable_report
+
+    last_cycle = None
+    if previous:
+        from toolkit.previous import load_previous
+
+        last_cycle = load_previous(previous)
 
     files: list[Path] = []
     for p in paths:
@@ -123,23 +129,50 @@ def check_paths(paths: list[str]) -> list[tuple[Report, str, dict | None]]:
         except WorkbookError as exc:
             results.append((unreadable_report(f, exc), "unreadable", None))
             continue
-        results.append((report, "ok" if report.ok else "errors", counts(branch)))
+        figures = counts(branch)
+        if last_cycle is not None:
+            from toolkit.repeated import check_repeats
+
+            repeats = check_repeats(branch, last_cycle)
+            report.issues.extend(repeats)
+            figures["重复问题"] = len(repeats)
+        results.append((report, "ok" if report.ok else "errors", figures))
     return results
 
 
 def cmd_check(args) -> int:
-    results = check_paths(args.files)
+    results = check_paths(args.files, args.previous)
     if args.json:
         _out(report_json([(r, s) for r, s, _ in results]))
     else:
         for report, _status, figures in results:
-            print_report(report, summary_line(figures) if figures else "")
+            line = summary_line(figures) if figures else ""
+            if figures and "重复问题" in figures:
+                line += f"与上次重复的问题 {figures['重复问题']} 条。"
+            print_report(report, line)
         if len(results) > 1:
             bad = sum(1 for _, s, _ in results if s != "ok")
             _out(f"共检查 {len(results)} 个文件，{len(results) - bad} 个通过，{bad} 个有错误。")
     if not results:
         raise UsageError("没有找到要检查的工作簿（.xlsx/.xlsm/.xls）")
     return OK if all(s == "ok" for _, s, _ in results) else INPUT_ERRORS
+
+
+def cmd_carry(args) -> int:
+    from toolkit.carry import carry
+
+    result = carry(args.previous, args.cycle, args.output)
+    total = sum(result.carried.values())
+    still_open = sum(result.open_items.values())
+    _out(f"已生成 {len(result.written)} 个支部填报表到 {args.output}，"
+         f"结转上次整改事项 {total} 条，其中未完成 {still_open} 条。")
+    for name in result.without_previous:
+        _out(f"  【提醒】{name}：上一周期没有找到该支部的材料，上次整改情况为空")
+    for name in result.previous_unused:
+        _out(f"  【提醒】{name}：上一周期有材料，但不在本周期支部名册中，未结转")
+    for note in result.notes:
+        _out(f"  【提醒】{note}")
+    return OK
 
 
 def cmd_demo(args) -> int:
@@ -162,11 +195,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="检查填报表，列出所有问题")
     p.add_argument("files", nargs="+", help="填报表文件或文件夹")
     p.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
+    p.add_argument("--previous", action="append", metavar="上期材料",
+                   help="上一周期的填报表文件夹、压缩包或汇总表.xlsx：提示与上次重复的问题（可多次使用）")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("cycle-template", help="生成空白的周期设置表（党委使用）")
     p.add_argument("-o", "--output", required=True, help="输出文件，如 周期设置.xlsx")
     p.set_defaults(func=cmd_cycle_template)
+
+    p = sub.add_parser("carry", help="结转上次整改情况，生成下一周期的支部填报表")
+    p.add_argument("previous", nargs="+", metavar="上期材料",
+                   help="上一周期回收的填报表（文件夹、压缩包）或上期汇总表.xlsx")
+    p.add_argument("--cycle", required=True, help="新周期的周期设置.xlsx")
+    p.add_argument("-o", "--output", required=True, help="输出文件夹")
+    p.set_defaults(func=cmd_carry)
 
     p = sub.add_parser("demo", help="用内置示例演示完整流程")
     p.add_argument("-o", "--output", default="演示", help="输出文件夹（默认：演示）")
