@@ -1,0 +1,666 @@
+"""Returned branch workbooks (folders, zips) -> compact records -> summary and report.
+
+A committee may collect from five branches or from ten thousand, out of a
+folder tree or out of the zip a mail client saved. Every input file ends up
+exactly once in 文件清单 with an outcome and a reason, so nothing is dropped
+silently. Workbooks are read in worker processes that send back compact
+records (the rows the summary needs, never raw cells), so memory grows with
+the data kept, not with the workbooks read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import shutil
+import stat
+import struct
+import tempfile
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from toolkit.errors import Issue, IssueCode, Severity, UsageError, WorkbookError
+from toolkit.messages import issue
+from toolkit.read import MAX_FILE_BYTES, MAX_ZIP_RATIO
+from toolkit.schema import LONG_TERM, MEASURES, MEMBERS, PROBLEMS
+from toolkit.values import fold
+
+# Outcomes in 文件清单 (fixed by the workbook contract).
+DONE, HAS_ERRORS, DUPLICATE, UNREADABLE, NOT_BRANCH = "已汇总", "有错误", "重复提交", "无法读取", "非填报表"
+OUTCOMES = (DONE, HAS_ERRORS, DUPLICATE, UNREADABLE, NOT_BRANCH)
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+# Zips within zips are opened this deep; deeper ones are listed, not opened.
+MAX_ZIP_DEPTH = 3
+MAX_ZIP_ENTRIES = 200_000
+MAX_ZIP_TOTAL_BYTES = 8 * 1024 ** 3
+APPRAISALS = ("优秀", "合格", "基本合格", "不合格", "不评定")
+
+# Status of a measure as of the collection date (整改总台账).
+ST_DONE, ST_OVERDUE, ST_DUE_SOON, ST_NORMAL, ST_LONG, ST_NO_DEADLINE = (
+    "已完成", "已逾期", "10天内到期", "正常", LONG_TERM, "未填时限")
+DUE_SOON_DAYS = 10
+
+
+@dataclass
+class InputFile:
+    """One file the committee handed in, wherever it came from."""
+
+    shown: str  # what people see: folder-relative path, or 压缩包.zip/内部路径
+    path: str  # where it can be read on disk (a temp copy for zip entries)
+    mtime: float
+    size: int
+    outcome: str = ""
+    reason: str = ""
+    branch_key: str = ""
+    org_name: str = ""
+    branch_id: str = ""
+
+
+@dataclass
+class BranchRecord:
+    """What the summary needs from one branch workbook (picklable, compact)."""
+
+    file: str
+    meta: dict[str, str]
+    saved: str  # docProps modified time written by Excel/WPS on save, "" when absent
+    org_name: str
+    branch_id: str
+    info: dict[str, Any]
+    counts: dict[str, int]
+    guests: list[tuple[str, str, str]]  # (name, title, mode)
+    problems: list[tuple]  # PROBLEM_FIELDS
+    measures: list[tuple]  # MEASURE_FIELDS
+    issues: list[Issue]
+    categories: tuple[str, ...] = ()
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.issues if i.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.issues) - self.errors
+
+
+PROBLEM_FIELDS = ("pid", "level", "owner", "category", "summary", "detail", "source", "cell")
+MEASURE_FIELDS = ("pid", "measure", "owner", "deadline", "status", "done_date", "evidence",
+                  "closed_date", "cell")
+_INFO_KEPT = ("superior", "org_name", "meeting_type", "year", "theme", "meeting_date", "place", "host",
+              "report_date")
+
+
+@dataclass
+class CollectResult:
+    files: list[InputFile]
+    branches: list[BranchRecord]  # the records used, in summary order
+    missing: list[dict[str, Any]]  # 支部名册 rows with no usable workbook
+    roster: list[dict[str, Any]]
+    categories: tuple[str, ...]
+    as_of: dt.date
+    cycle_id: str
+    cycle_info: dict[str, Any]
+    others: list[BranchRecord] = field(default_factory=list)  # duplicates and other cycles
+    figures: dict[str, Any] = field(default_factory=dict)
+    summary_path: Path | None = None
+    report_path: Path | None = None
+    pdf_paths: list[Path] = field(default_factory=list)
+
+    def outcome_counts(self) -> Counter:
+        return Counter(f.outcome for f in self.files)
+
+    @property
+    def ok(self) -> bool:
+        """True when no input had errors or could not be read."""
+        counts = self.outcome_counts()
+        return not counts[HAS_ERRORS] and not counts[UNREADABLE]
+
+
+# --- finding the input files --------------------------------------------------
+
+def _zip_entry_name(info: zipfile.ZipInfo) -> str:
+    """The entry's real name: zips from Chinese Windows store GBK without saying so."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    unicode_path = _info_zip_unicode_path(info)
+    if unicode_path:
+        return unicode_path
+    try:
+        raw = info.filename.encode("cp437")  # zipfile decoded unflagged names as cp437
+    except UnicodeEncodeError:
+        return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _info_zip_unicode_path(info: zipfile.ZipInfo) -> str:
+    """Info-ZIP Unicode Path extra field (0x7075), written by some zip tools beside a legacy name."""
+    extra = info.extra
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, size = struct.unpack("<HH", extra[pos:pos + 4])
+        body = extra[pos + 4:pos + 4 + size]
+        if tag == 0x7075 and len(body) > 5 and body[0] == 1:
+            try:
+                return body[5:].decode("utf-8")
+            except UnicodeDecodeError:
+                return ""
+        pos += 4 + size
+    return ""
+
+
+def _unsafe_entry(name: str) -> str:
+    """Why a zip entry's path is refused, or "" when it is acceptable."""
+    norm = name.replace("\\", "/")
+    if norm.startswith("/") or re.match(r"^[A-Za-z]:", norm):
+        return "压缩包内的路径是绝对路径"
+    if any(part == ".." for part in norm.split("/")):
+        return "压缩包内的路径含有“..”，可能指向压缩包以外"
+    return ""
+
+
+class _Inputs:
+    """Walks folders and zips; zip entries are copied to a private temp folder."""
+
+    def __init__(self, tmpdir: Path):
+        self.tmpdir = tmpdir
+        self.files: list[InputFile] = []
+        self._count = 0
+
+    def add_path(self, path: Path, shown: str) -> None:
+        if path.is_dir():
+            for child in sorted(path.rglob("*"), key=lambda p: str(p)):
+                if child.is_file() and not child.is_symlink():
+                    self.add_file(child, f"{shown}/{child.relative_to(path).as_posix()}")
+                elif child.is_symlink():
+                    self._listed(f"{shown}/{child.relative_to(path).as_posix()}", str(child), 0, 0,
+                                 NOT_BRANCH, "符号链接，未读取")
+        else:
+            self.add_file(path, shown)
+
+    def add_file(self, path: Path, shown: str) -> None:
+        try:
+            st = path.stat()
+        except OSError as exc:
+            self._listed(shown, str(path), 0, 0, UNREADABLE, f"无法读取文件：{exc.strerror or exc}")
+            return
+        if path.suffix.lower() == ".zip":
+            self.add_zip(path, shown, depth=1, mtime=st.st_mtime, size=st.st_size)
+        else:
+            self.files.append(InputFile(shown=shown, path=str(path), mtime=st.st_mtime, size=st.st_size))
+
+    def _listed(self, shown, path, mtime, size, outcome, reason) -> None:
+        self.files.append(InputFile(shown=shown, path=path, mtime=mtime, size=size, outcome=outcome,
+                                    reason=reason))
+
+    def add_zip(self, path: Path, shown: str, depth: int, mtime: float, size: int) -> None:
+        if depth > MAX_ZIP_DEPTH:
+            self._listed(shown, str(path), mtime, size, NOT_BRANCH,
+                         f"压缩包嵌套超过 {MAX_ZIP_DEPTH} 层，未打开；请解压后再提交")
+            return
+        try:
+            zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            self._listed(shown, str(path), mtime, size, UNREADABLE, f"压缩包已损坏，无法打开（{exc}）")
+            return
+        with zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            if len(infos) > MAX_ZIP_ENTRIES:
+                self._listed(shown, str(path), mtime, size, UNREADABLE,
+                             f"压缩包内有 {len(infos)} 个文件，超过上限 {MAX_ZIP_ENTRIES}，已拒绝打开")
+                return
+            total = sum(i.file_size for i in infos)
+            if total > MAX_ZIP_TOTAL_BYTES:
+                self._listed(shown, str(path), mtime, size, UNREADABLE,
+                             f"压缩包解压后有 {total // 1024 ** 2} MB，过大，疑似异常文件，已拒绝打开")
+                return
+            for info in infos:
+                self._zip_entry(zf, info, shown, depth)
+
+    def _zip_entry(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, zip_shown: str, depth: int) -> None:
+        name = _zip_entry_name(info)
+        shown = f"{zip_shown}/{name}"
+        mtime = _zip_time(info)
+        refuse = _unsafe_entry(name)
+        mode = info.external_attr >> 16
+        if not refuse and stat.S_ISLNK(mode):
+            refuse = "压缩包内的符号链接"
+        if not refuse and info.flag_bits & 0x1:
+            refuse = "压缩包内的文件设有密码，请取消密码后重新打包"
+        if not refuse and info.file_size > MAX_FILE_BYTES:
+            refuse = f"解压后 {info.file_size // 1024 ** 2} MB，过大，支部填报表一般不超过 1 MB"
+        ratio = info.file_size / max(info.compress_size, 1)
+        if not refuse and info.file_size > 10 * 1024 * 1024 and ratio > MAX_ZIP_RATIO:
+            refuse = f"压缩比异常（{ratio:.0f} 倍），疑似恶意文件"
+        if refuse:
+            self._listed(shown, "", mtime, info.file_size, UNREADABLE, f"已拒绝解压：{refuse}")
+            return
+        base = PurePosixPath(name.replace("\\", "/")).name
+        suffix = Path(base).suffix.lower()
+        # Never use the entry's own name on disk: a number and a known suffix only.
+        self._count += 1
+        target = self.tmpdir / f"{self._count:07d}{suffix if suffix in WORKBOOK_SUFFIXES + ('.zip',) else ''}"
+        try:
+            _copy_limited(zf, info, target, MAX_FILE_BYTES)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, _TooBig) as exc:
+            target.unlink(missing_ok=True)
+            self._listed(shown, "", mtime, info.file_size, UNREADABLE, f"无法从压缩包中解压（{exc}）")
+            return
+        if suffix == ".zip":
+            self.add_zip(target, shown, depth + 1, mtime, info.file_size)
+            return
+        self.files.append(InputFile(shown=shown, path=str(target), mtime=mtime, size=info.file_size))
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _copy_limited(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limit: int) -> None:
+    """Copy one entry, stopping when it inflates past what its header declared."""
+    written = 0
+    with zf.open(info) as src, open(target, "wb") as dst:
+        while True:
+            chunk = src.read(1024 * 1024)
+            if not chunk:
+                break
+            written += len(chunk)
+            if written > min(limit, info.file_size):
+                raise _TooBig("解压后的大小与压缩包记录不符")
+            dst.write(chunk)
+
+
+def _zip_time(info: zipfile.ZipInfo) -> float:
+    try:
+        return dt.datetime(*info.date_time).timestamp()
+    except (ValueError, OverflowError):
+        return 0.0
+
+
+def gather(paths: Iterable[str | os.PathLike], tmpdir: Path) -> list[InputFile]:
+    """Every file under the given folders and zips, in a stable order."""
+    inputs = _Inputs(tmpdir)
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError(f"找不到文件或文件夹：{raw}")
+        inputs.add_path(path, path.name or str(path))
+    return inputs.files
+
+
+def classify_by_name(f: InputFile) -> None:
+    """Outcomes decided before opening: lock files and files that are not workbooks."""
+    if f.outcome:
+        return
+    name = PurePosixPath(f.shown).name
+    if name.startswith("~$"):
+        f.outcome, f.reason = NOT_BRANCH, "Excel/WPS 打开文件时产生的临时锁定文件（~$ 开头），不是填报表"
+    elif "/__MACOSX/" in f"/{f.shown}" or name.startswith("._"):
+        f.outcome, f.reason = NOT_BRANCH, "苹果电脑打包时附带的系统文件，不是填报表"
+    elif Path(name).suffix.lower() not in WORKBOOK_SUFFIXES:
+        kind = Path(name).suffix or "无扩展名"
+        f.outcome, f.reason = NOT_BRANCH, f"不是 Excel 工作簿（{kind}），未读取"
+
+
+# --- reading (runs in worker processes) ---------------------------------------
+
+def read_record(path: str, shown: str) -> tuple[str, Any]:
+    """("ok", BranchRecord) or (outcome, reason) for a file that gives no branch data."""
+    from toolkit.validate import check_file
+
+    try:
+        branch, report = check_file(path)
+    except WorkbookError as exc:
+        message = str(exc).replace(Path(path).name, PurePosixPath(shown).name)
+        return (NOT_BRANCH if exc.reason == "not-branch" else UNREADABLE), message
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop ten thousand
+        return UNREADABLE, f"读取时出现意外错误（{type(exc).__name__}: {exc}），请把该文件发给维护人员"
+    return "ok", compact(branch, report.issues, shown, _saved_time(path))
+
+
+def _read_task(task: tuple[str, str]) -> tuple[str, Any]:
+    return read_record(*task)
+
+
+def _saved_time(path: str) -> str:
+    """dcterms:modified from docProps/core.xml: when Excel or WPS last saved the file."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("docProps/core.xml")[:20000].decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return ""
+    m = re.search(r"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>", xml)
+    return m.group(1).strip() if m else ""
+
+
+def compact(branch, issues: list[Issue], shown: str, saved: str = "") -> BranchRecord:
+    members = branch.rows(MEMBERS.key)
+    present = sum(1 for r in members if r.get("present") is True)
+    absent = sum(1 for r in members if r.get("present") is False)
+    appraisal = Counter(r.get("appraisal") for r in members)
+    opinions = branch.rows("opinions")
+    counts = {
+        "应到": len(members), "实到": present, "请假": absent,
+        "学习研讨": len(branch.rows("studies")), "谈心谈话": len(branch.rows("talks")),
+        "征求意见": len(opinions), "纳入问题清单": sum(1 for r in opinions if r.get("adopted") is True),
+        **{a: appraisal.get(a, 0) for a in APPRAISALS},
+        "评议未填": appraisal.get(None, 0),
+    }
+    problems = [tuple(r.get(k) for k in PROBLEM_FIELDS[:-1]) + (branch.cell(PROBLEMS.key, r, "pid"),)
+                for r in branch.rows(PROBLEMS.key)]
+    measures = [tuple(r.get(k) for k in MEASURE_FIELDS[:-1]) + (branch.cell(MEASURES.key, r, "pid"),)
+                for r in branch.rows(MEASURES.key)]
+    guests = [(r.get("name") or "", r.get("title") or "", r.get("mode") or "")
+              for r in branch.rows("guests")]
+    info = {k: branch.info.get(k) for k in _INFO_KEPT}
+    org = branch.info.get("org_name") or ""
+    return BranchRecord(file=shown, meta=dict(branch.meta), saved=saved, org_name=org,
+                        branch_id=branch.meta.get("支部编号", ""), info=info, counts=counts,
+                        guests=guests, problems=problems, measures=measures, issues=list(issues),
+                        categories=tuple(branch.categories))
+
+
+def read_all(files: list[InputFile], jobs: int | None, progress: bool) -> Iterator[tuple[InputFile, str, Any]]:
+    """Read workbooks in parallel, yielding results as they come (in input order)."""
+    todo = [f for f in files if not f.outcome]
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    tasks = [(f.path, f.shown) for f in todo]
+    with _progress(progress, len(todo)) as advance:
+        if jobs == 1 or len(todo) < 8:
+            results: Iterable = map(_read_task, tasks)
+            for f, (kind, payload) in zip(todo, results):
+                advance()
+                yield f, kind, payload
+            return
+        chunk = max(1, min(32, len(todo) // (jobs * 8) or 1))
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for f, (kind, payload) in zip(todo, pool.map(_read_task, tasks, chunksize=chunk)):
+                advance()
+                yield f, kind, payload
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool, total: int):
+    if not enabled or total == 0:
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("读取填报表"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=False) as bar:
+        task = bar.add_task("read", total=total)
+        yield lambda: bar.advance(task)
+
+
+# --- deciding which records count ---------------------------------------------
+
+def _branch_key(rec: BranchRecord) -> str:
+    return f"id:{fold(rec.branch_id)}" if rec.branch_id else f"name:{fold(rec.org_name or rec.file)}"
+
+
+def _recency(f: InputFile, rec: BranchRecord) -> tuple:
+    return (rec.saved, f.mtime, rec.meta.get("生成时间", ""), f.shown)
+
+
+def _recency_reason(kept: tuple[InputFile, BranchRecord], dropped: tuple[InputFile, BranchRecord]) -> str:
+    (kf, kr), (df, dr) = kept, dropped
+    if kr.saved and dr.saved and kr.saved != dr.saved:
+        how = f"最后保存时间 {_show_stamp(kr.saved)}，本文件为 {_show_stamp(dr.saved)}"
+    elif int(kf.mtime) != int(df.mtime):
+        how = f"文件修改时间 {_show_time(kf.mtime)}，本文件为 {_show_time(df.mtime)}"
+    elif kr.meta.get("生成时间", "") != dr.meta.get("生成时间", ""):
+        how = f"模板生成时间 {kr.meta.get('生成时间', '')}，本文件为 {dr.meta.get('生成时间', '')}"
+    else:
+        how = "两份文件时间相同，按文件路径顺序取后者"
+    who = f"支部编号 {kr.branch_id}" if kr.branch_id else f"党组织名称“{kr.org_name}”"
+    return f"与 {kf.shown} 是同一支部（{who}）的填报表，汇总使用较新的那份（{how}）"
+
+
+def _show_stamp(stamp: str) -> str:
+    return stamp.replace("T", " ").rstrip("Z")
+
+
+def _show_time(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M:%S") if ts else "未知"
+
+
+def measure_status(deadline: Any, status: Any, done_date: Any, as_of: dt.date) -> str:
+    """整改总台账 status as of the collection date."""
+    if status == "已完成" or (done_date and status in (None, "已完成")):
+        return ST_DONE
+    if deadline == LONG_TERM or status == LONG_TERM:
+        return ST_LONG
+    if not isinstance(deadline, dt.date):
+        return ST_NO_DEADLINE
+    if deadline < as_of:
+        return ST_OVERDUE
+    if (deadline - as_of).days <= DUE_SOON_DAYS:
+        return ST_DUE_SOON
+    return ST_NORMAL
+
+
+# --- the whole command --------------------------------------------------------
+
+def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
+            cycle: str | os.PathLike | None = None, as_of: dt.date | None = None, pdf: bool = False,
+            jobs: int | None = None, previous: str | os.PathLike | None = None,
+            progress: bool = True) -> CollectResult:
+    """Read every returned workbook and write 汇总表.xlsx and 汇总报告.docx into out_dir.
+
+    ``previous`` is last run's 汇总表.xlsx: the committee's own columns
+    (党委销号, 备注) are carried over from it.
+    """
+    from toolkit.fsutil import ensure_dir
+
+    paths = list(paths)
+    if not paths:
+        raise UsageError("请指定要汇总的文件夹或压缩包")
+    as_of = as_of or dt.date.today()
+    out_dir = ensure_dir(out_dir)
+    loaded = None
+    if cycle is not None:
+        from toolkit.distribute import load_cycle
+
+        loaded = load_cycle(cycle)
+    with tempfile.TemporaryDirectory(prefix="orglife-collect-") as tmp:
+        files = gather(paths, Path(tmp))
+        for f in files:
+            classify_by_name(f)
+        read: list[tuple[InputFile, BranchRecord]] = []
+        for f, kind, payload in read_all(files, jobs, progress):
+            if kind == "ok":
+                read.append((f, payload))
+            else:
+                f.outcome, f.reason = kind, payload
+    result = assemble(files, read, loaded, as_of)
+    from toolkit.consolidate import write_summary
+
+    result.summary_path = write_summary(result, out_dir / "汇总表.xlsx", previous=previous)
+    from toolkit.committee_report import write_committee_report
+
+    result.report_path = write_committee_report(result, out_dir / "汇总报告.docx")
+    if pdf:
+        from toolkit.pdf import convert_to_pdf
+
+        result.pdf_paths = list(convert_to_pdf([result.report_path], out_dir))
+    return result
+
+
+def assemble(files: list[InputFile], read: list[tuple[InputFile, BranchRecord]], cycle,
+             as_of: dt.date) -> CollectResult:
+    """Decide each file's outcome and order the branches as the roster does."""
+    if cycle is not None:
+        cycle_id = cycle.cycle_id
+        how = "周期设置表"
+    else:
+        ids = Counter(r.meta.get("周期编号", "") for _, r in read if r.meta.get("周期编号"))
+        cycle_id = ids.most_common(1)[0][0] if ids else ""
+        how = "多数文件（未指定 --cycle）"
+    current: list[tuple[InputFile, BranchRecord]] = []
+    others: list[BranchRecord] = []  # read but not used: kept for 校验问题 only
+    for f, rec in read:
+        theirs = rec.meta.get("周期编号", "")
+        if cycle_id and theirs and theirs != cycle_id:
+            f.outcome = NOT_BRANCH
+            f.reason = f"属于其他周期的填报表（周期编号 {theirs}，本次为 {cycle_id}，以{how}为准），未汇总"
+            f.org_name, f.branch_id = rec.org_name, rec.branch_id
+            rec.issues.insert(0, issue(IssueCode.OTHER_CYCLE, "_meta", "", theirs, reason=f.reason))
+            rec.problems, rec.measures = [], []
+            others.append(rec)
+            continue
+        current.append((f, rec))
+
+    roster = list(cycle.branches) if cycle is not None else []
+    by_id = {fold(b["branch_id"]): b for b in roster if b.get("branch_id")}
+    by_name = {fold(b["org_name"]): b for b in roster if b.get("org_name")}
+    chosen: dict[str, tuple[InputFile, BranchRecord]] = {}
+    for f, rec in current:
+        # A workbook from a blank template carries no 支部编号: find it by name.
+        if not rec.branch_id and rec.org_name and fold(rec.org_name) in by_name:
+            rec.branch_id = by_name[fold(rec.org_name)]["branch_id"]
+        key = _branch_key(rec)
+        f.branch_key, f.org_name, f.branch_id = key, rec.org_name, rec.branch_id
+        if key in chosen:
+            old = chosen[key]
+            newer, older = ((f, rec), old) if _recency(f, rec) > _recency(*old) else (old, (f, rec))
+            chosen[key] = newer
+            older[0].outcome = DUPLICATE
+            older[0].reason = _recency_reason(newer, older)
+            # The kept file's reason is set below; the dropped one keeps only its listing.
+            older[1].problems, older[1].measures = [], []
+            others.append(older[1])
+        else:
+            chosen[key] = (f, rec)
+    dup_count = Counter(f.branch_key for f in files if f.outcome == DUPLICATE)
+    for f, rec in chosen.values():
+        f.outcome = HAS_ERRORS if rec.errors else DONE
+        notes = []
+        if rec.errors:
+            notes.append(f"有 {rec.errors} 个错误，可读取的内容已汇总，错误见“校验问题”")
+        if rec.warnings:
+            notes.append(f"{rec.warnings} 条提醒")
+        if roster and not (fold(rec.branch_id) in by_id or fold(rec.org_name) in by_name):
+            notes.append("支部名册中没有该支部")
+        if not rec.meta.get("周期编号"):
+            notes.append("文件中没有周期编号（可能使用了空白模板）")
+        if dup_count[f.branch_key]:
+            notes.append(f"同一支部另有 {dup_count[f.branch_key]} 份较早的文件未使用")
+        f.reason = "；".join(notes) or "检查通过"
+
+    order = {fold(b["branch_id"]): i for i, b in enumerate(roster) if b.get("branch_id")}
+    used = sorted(chosen.values(), key=lambda fr: (order.get(fold(fr[1].branch_id), len(order)),
+                                                    fr[1].branch_id or "~", fr[1].org_name, fr[0].shown))
+    branches = [rec for _, rec in used]
+    for rec in branches:  # the roster's name is the official one when the workbook's is blank
+        if not rec.org_name and fold(rec.branch_id) in by_id:
+            rec.org_name = by_id[fold(rec.branch_id)]["org_name"]
+    reported_ids = {fold(r.branch_id) for r in branches if r.branch_id}
+    reported_names = {fold(r.org_name) for r in branches if r.org_name}
+    missing = []
+    # Files a branch may have meant as its return: broken ones and other cycles' (not lock files).
+    refused = [f for f in files if f.outcome == UNREADABLE or f.reason.startswith("属于其他周期")]
+    for b in roster:
+        if fold(b.get("branch_id") or "") in reported_ids or fold(b.get("org_name") or "") in reported_names:
+            continue
+        bad = [f for f in refused if fold(b["org_name"]) in fold(PurePosixPath(f.shown).name)]
+        note = "未收到填报表"
+        if bad:
+            note = "收到的文件无法作为本次填报表使用：" + "、".join(PurePosixPath(f.shown).name for f in bad[:3])
+        missing.append({**b, "note": note})
+
+    categories = tuple(cycle.categories) if cycle is not None else _categories_of(branches)
+    cycle_info = dict(cycle.info) if cycle is not None else _info_of(branches)
+    result = CollectResult(files=files, branches=branches, missing=missing, roster=roster,
+                           categories=categories, as_of=as_of, cycle_id=cycle_id, cycle_info=cycle_info,
+                           others=others)
+    result.figures = figures(result)
+    return result
+
+
+def _categories_of(branches: list[BranchRecord]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for rec in branches:
+        for c in rec.categories:
+            seen.setdefault(c, None)
+    return tuple(seen)
+
+
+def _info_of(branches: list[BranchRecord]) -> dict[str, Any]:
+    """Without a cycle workbook, the settings most branches agree on."""
+    info: dict[str, Any] = {}
+    for key in ("superior", "meeting_type", "year", "theme"):
+        values = Counter(r.info.get(key) for r in branches if r.info.get(key))
+        info[key] = values.most_common(1)[0][0] if values else None
+    return info
+
+
+OTHER_CATEGORY = "其他（类别未填或不在本次类别中）"
+
+
+def category_of(value: Any, categories: tuple[str, ...]) -> str:
+    return value if value in categories else OTHER_CATEGORY
+
+
+def branch_figures(rec: BranchRecord, categories: tuple[str, ...], as_of: dt.date) -> dict[str, Any]:
+    """One 支部情况 row's numbers, computed from the record's rows."""
+    by_cat = Counter(category_of(p[3], categories) for p in rec.problems)
+    st = Counter(measure_status(m[3], m[4], m[5], as_of) for m in rec.measures)
+    raw_status = Counter(m[4] for m in rec.measures)
+    c = rec.counts
+    return {
+        **c,
+        "参会率": (c["实到"] / c["应到"]) if c["应到"] else None,
+        "问题": len(rec.problems),
+        "支部班子问题": sum(1 for p in rec.problems if p[1] == "支部班子"),
+        "党员个人问题": sum(1 for p in rec.problems if p[1] == "党员个人"),
+        "类别": {cat: by_cat.get(cat, 0) for cat in (*categories, OTHER_CATEGORY)},
+        "措施": len(rec.measures),
+        "已完成": st[ST_DONE], "推进中": raw_status.get("推进中", 0),
+        "未启动": raw_status.get("未启动", 0), "长期坚持": st[ST_LONG], "逾期": st[ST_OVERDUE],
+        "10天内到期": st[ST_DUE_SOON], "正常": st[ST_NORMAL], "未填时限": st[ST_NO_DEADLINE],
+    }
+
+
+def figures(result: CollectResult) -> dict[str, Any]:
+    """Headline figures for 总览 and the report, all computed from the rows."""
+    per = [branch_figures(r, result.categories, result.as_of) for r in result.branches]
+    total = lambda key: sum(p[key] for p in per)  # noqa: E731
+    cats = {cat: sum(p["类别"][cat] for p in per) for cat in (*result.categories, OTHER_CATEGORY)}
+    measures = total("措施")
+    countable = measures - total("长期坚持")
+    expected, present = total("应到"), total("实到")
+    outcomes = result.outcome_counts()
+    roster_n = len(result.roster)
+    return {
+        "支部数": roster_n or len(result.branches),
+        "已报送": len(result.branches),
+        "未报送": len(result.missing),
+        "有错误": outcomes[HAS_ERRORS],
+        "名册外": sum(1 for f in result.files if f.outcome in (DONE, HAS_ERRORS) and "名册中没有" in f.reason),
+        "应到": expected, "实到": present, "请假": total("请假"),
+        "参会率": present / expected if expected else None,
+        "学习研讨": total("学习研讨"), "谈心谈话": total("谈心谈话"), "征求意见": total("征求意见"),
+        "问题": total("问题"), "支部班子问题": total("支部班子问题"), "党员个人问题": total("党员个人问题"),
+        "类别": cats,
+        "措施": measures, "已完成": total("已完成"), "推进中": total("推进中"), "未启动": total("未启动"),
+        "长期坚持": total("长期坚持"), "逾期": total("逾期"), "10天内到期": total("10天内到期"),
+        "正常": total("正常"), "未填时限": total("未填时限"),
+        "整改完成率": total("已完成") / countable if countable else None,
+        "评议": {a: total(a) for a in APPRAISALS},
+        "文件": {o: outcomes.get(o, 0) for o in OUTCOMES},
+        "per_branch": per,
+    }

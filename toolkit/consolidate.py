@@ -1,0 +1,486 @@
+"""Collected branch records -> 汇总表.xlsx.
+
+XlsxWriter in constant_memory mode: each row goes to disk as soon as the next
+one starts and strings are written inline, so 300,000 ledger rows cost time
+proportional to the rows and almost no memory. That mode needs every sheet
+written top to bottom, which is why each sheet below is built in row order.
+
+Headers of 整改总台账 are part of what the committee relies on across
+re-collects (党委销号 and 备注 are theirs and are carried over from the
+previous 汇总表): change them only together with ``committee_notes``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from toolkit.collect import (
+    APPRAISALS,
+    DONE,
+    DUPLICATE,
+    HAS_ERRORS,
+    NOT_BRANCH,
+    OTHER_CATEGORY,
+    OUTCOMES,
+    ST_DONE,
+    ST_DUE_SOON,
+    ST_LONG,
+    ST_NO_DEADLINE,
+    ST_NORMAL,
+    ST_OVERDUE,
+    UNREADABLE,
+    BranchRecord,
+    CollectResult,
+    measure_status,
+)
+from toolkit.errors import Severity
+from toolkit.fsutil import atomic_path
+from toolkit.values import format_date
+
+FONT = "宋体"
+SHEETS = ("总览", "支部情况", "问题总表", "整改总台账", "民主评议汇总", "未报送", "文件清单", "校验问题")
+STATUS_ORDER = (ST_DONE, ST_LONG, ST_NORMAL, ST_DUE_SOON, ST_OVERDUE, ST_NO_DEADLINE)
+STATUS_COLOURS = {ST_DONE: "#C6EFCE", ST_OVERDUE: "#FFC7CE", ST_DUE_SOON: "#FFEB9C",
+                  ST_LONG: "#DDEBF7", ST_NO_DEADLINE: "#E7E6E6"}
+CHART_COLOURS = {ST_DONE: "#4E9A44", ST_LONG: "#5B8DC9", ST_NORMAL: "#A5A5A5",
+                 ST_DUE_SOON: "#E6A23C", ST_OVERDUE: "#C0392B", ST_NO_DEADLINE: "#7F7F7F"}
+# A bar chart with thousands of branches says nothing: chart the ones that need attention.
+CHART_MAX_BRANCHES = 30
+
+LEDGER_HEADERS = ("支部编号", "党组织名称", "问题编号", "问题类别", "问题概述", "整改措施", "责任人",
+                  "整改时限", "完成状态", "完成日期", "整改成效及佐证", "销号日期", "统计日状态",
+                  "剩余天数", "党委销号", "备注", "来源")
+COMMITTEE_COLUMNS = ("党委销号", "备注")
+PROBLEM_HEADERS = ("支部编号", "党组织名称", "问题编号", "层级", "责任主体", "问题类别", "问题概述",
+                   "具体表现", "问题来源", "整改措施数", "支部校验状态", "来源")
+_EPOCH = dt.date(1899, 12, 30)
+
+
+def serial(d: dt.date) -> float:
+    """Excel serial day; written as a number with a date format (much faster than write_datetime)."""
+    if isinstance(d, dt.datetime):
+        d = d.date()
+    return float((d - _EPOCH).days)
+
+
+def branch_state(rec: BranchRecord) -> str:
+    return HAS_ERRORS if rec.errors else DONE
+
+
+class _Fmt:
+    def __init__(self, wb):
+        base = {"font_name": FONT, "font_size": 10, "valign": "top"}
+        self.base = base
+        self.header = wb.add_format({**base, "bold": True, "bg_color": "#9E1B1B", "font_color": "#FFFFFF",
+                                     "text_wrap": True, "valign": "vcenter", "align": "center", "border": 1})
+        self.text = wb.add_format(base)
+        self.wrap = wb.add_format({**base, "text_wrap": True})
+        self.int = wb.add_format({**base, "num_format": "0"})
+        self.pct = wb.add_format({**base, "num_format": "0.0%"})
+        self.kb = wb.add_format({**base, "num_format": "0.0"})
+        self.date = wb.add_format({**base, "num_format": "yyyy-m-d", "align": "left"})
+        self.title = wb.add_format({**base, "bold": True, "font_size": 16, "valign": "vcenter"})
+        self.sub = wb.add_format({**base, "bold": True, "font_size": 12, "valign": "vcenter"})
+        self.note = wb.add_format({**base, "font_color": "#595959", "italic": True})
+        self.key = wb.add_format({**base, "bold": True, "bg_color": "#F3E7D3", "border": 1})
+        self.value = wb.add_format({**base, "border": 1, "num_format": "0", "align": "right"})
+        self.value_pct = wb.add_format({**base, "border": 1, "num_format": "0.0%", "align": "right"})
+        self.value_text = wb.add_format({**base, "border": 1})
+        self.bold = wb.add_format({**base, "bold": True})
+        self.total = wb.add_format({**base, "bold": True, "top": 1})
+        self.status = {s: wb.add_format({"bg_color": c}) for s, c in STATUS_COLOURS.items()}
+
+
+def _header(ws, headers: Sequence[str], widths: Sequence[float], fmt: _Fmt, *, filter_rows: int | None = None) -> None:
+    for c, (h, w) in enumerate(zip(headers, widths)):
+        ws.set_column(c, c, w)
+        ws.write_string(0, c, h, fmt.header)
+    ws.set_row(0, 30)
+    ws.freeze_panes(1, 0)
+    if filter_rows is not None:
+        ws.autofilter(0, 0, max(filter_rows, 1), len(headers) - 1)
+
+
+def _put(ws, r: int, c: int, value: Any, fmt: _Fmt, cell_fmt=None) -> None:
+    """Write by type; text stays text (a value starting with "=" is not a formula)."""
+    if value is None or value == "":
+        return
+    if isinstance(value, bool):
+        ws.write_string(r, c, "是" if value else "否", cell_fmt or fmt.text)
+    elif isinstance(value, dt.date):
+        ws.write_number(r, c, serial(value), cell_fmt or fmt.date)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value, cell_fmt or fmt.int)
+    else:
+        ws.write_string(r, c, str(value), cell_fmt or fmt.text)
+
+
+def write_summary(result: CollectResult, path: str | os.PathLike, *,
+                  previous: str | os.PathLike | None = None) -> Path:
+    """Write 汇总表.xlsx (sheets fixed by section 4 of the workbook contract)."""
+    path = Path(path)
+    notes = committee_notes(previous) if previous else {}
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
+                                            "strings_to_formulas": False, "strings_to_urls": False})
+        wb.set_properties({"title": "组织生活会汇总表", "author": "orglife"})
+        fmt = _Fmt(wb)
+        sheets = {name: wb.add_worksheet(name) for name in SHEETS}
+        _overview(wb, sheets["总览"], result, fmt)
+        _branches(sheets["支部情况"], result, fmt)
+        _problems(sheets["问题总表"], result, fmt)
+        _ledger(sheets["整改总台账"], result, fmt, notes)
+        _appraisal(sheets["民主评议汇总"], result, fmt)
+        _missing(sheets["未报送"], result, fmt)
+        _files(sheets["文件清单"], result, fmt)
+        _issues(sheets["校验问题"], result, fmt)
+        sheets["总览"].activate()
+        wb.close()
+    return path
+
+
+# --- 总览 -------------------------------------------------------------------------
+
+def _overview(wb, ws, result: CollectResult, fmt: _Fmt) -> None:
+    fig = result.figures
+    info = result.cycle_info
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 14)
+    ws.set_column(2, 8, 11)
+    title = f"{info.get('year') or ''}年度{info.get('meeting_type') or '组织生活会'}汇总".lstrip("年度")
+    ws.write_string(0, 0, title, fmt.title)
+    ws.set_row(0, 28)
+    ws.write_string(1, 0, f"周期编号：{result.cycle_id or '未知'}    统计日期：{format_date(result.as_of)}"
+                          f"    生成时间：{dt.datetime.now():%Y-%m-%d %H:%M}", fmt.note)
+    rows: list[tuple[str, Any, str]] = [
+        ("支部数", fig["支部数"], "支部名册中的支部" if result.roster else "收到填报表的支部（未提供周期设置表）"),
+        ("已报送", fig["已报送"], "收到可读取的本周期填报表的支部"),
+        ("未报送", fig["未报送"], "见“未报送”工作表"),
+        ("填报表有错误的支部", fig["有错误"], "数据已尽量汇总，错误见“校验问题”"),
+        ("应到人数", fig["应到"], ""),
+        ("实到人数", fig["实到"], ""),
+        ("参会率", fig["参会率"], "实到人数 ÷ 应到人数"),
+        ("问题数", fig["问题"], f"支部班子 {fig['支部班子问题']} 条，党员个人 {fig['党员个人问题']} 条"),
+        ("整改措施数", fig["措施"], ""),
+        ("已完成", fig["已完成"], ""),
+        ("整改完成率", fig["整改完成率"], "已完成 ÷（整改措施数 − 长期坚持）"),
+        ("已逾期", fig["逾期"], f"截至 {format_date(result.as_of)} 超过整改时限仍未完成"),
+        ("10天内到期", fig["10天内到期"], ""),
+        ("收到文件", len(result.files), "、".join(f"{o} {fig['文件'][o]}" for o in OUTCOMES)),
+    ]
+    r = 3
+    ws.write_string(r, 0, "项目", fmt.header)
+    ws.write_string(r, 1, "数值", fmt.header)
+    ws.write_string(r, 2, "说明", fmt.header)
+    for label, value, note in rows:
+        r += 1
+        ws.write_string(r, 0, label, fmt.key)
+        if value is None:
+            ws.write_string(r, 1, "—", fmt.value_text)
+        elif isinstance(value, float) and label.endswith("率"):
+            ws.write_number(r, 1, value, fmt.value_pct)
+        else:
+            ws.write_number(r, 1, value, fmt.value)
+        if note:
+            ws.write_string(r, 2, note, fmt.note)
+
+    # problems by category: the table the first chart reads
+    r += 2
+    ws.write_string(r, 0, "问题类别", fmt.header)
+    ws.write_string(r, 1, "问题数", fmt.header)
+    cats = [c for c in (*result.categories, OTHER_CATEGORY)
+            if c != OTHER_CATEGORY or fig["类别"].get(OTHER_CATEGORY)]
+    cat_first = r + 1
+    for cat in cats:
+        r += 1
+        ws.write_string(r, 0, cat, fmt.key)
+        ws.write_number(r, 1, fig["类别"].get(cat, 0), fmt.value)
+    cat_last = r
+    chart_row = 3
+    if cats:
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({
+            "name": "问题数",
+            "categories": ["总览", cat_first, 0, cat_last, 0],
+            "values": ["总览", cat_first, 1, cat_last, 1],
+            "fill": {"color": "#9E1B1B"},
+            "data_labels": {"value": True, "font": {"name": FONT, "size": 9}},
+        })
+        _style_chart(chart, "查摆问题按类别分布", "问题数")
+        chart.set_legend({"none": True})
+        ws.insert_chart(chart_row, 4, chart, {"x_scale": 1.3, "y_scale": 1.1})
+
+    # rectification status by branch: the table the second chart reads
+    r += 2
+    chosen, label = _chart_branches(result)
+    ws.write_string(r, 0, label, fmt.sub)
+    r += 1
+    ws.write_string(r, 0, "党组织名称", fmt.header)
+    for c, status in enumerate(STATUS_ORDER, start=1):
+        ws.write_string(r, c, status, fmt.header)
+    st_first = r + 1
+    for rec, counts in chosen:
+        r += 1
+        ws.write_string(r, 0, rec.org_name or rec.branch_id or rec.file, fmt.key)
+        for c, status in enumerate(STATUS_ORDER, start=1):
+            ws.write_number(r, c, counts[status], fmt.value)
+    st_last = r
+    if chosen:
+        chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+        for c, status in enumerate(STATUS_ORDER, start=1):
+            chart.add_series({
+                "name": ["总览", st_first - 1, c],
+                "categories": ["总览", st_first, 0, st_last, 0],
+                "values": ["总览", st_first, c, st_last, c],
+                "fill": {"color": CHART_COLOURS[status]},
+                "gap": 60,
+            })
+        _style_chart(chart, "各支部整改进度", "整改措施数")
+        chart.set_y_axis({"reverse": True, "num_font": {"name": FONT, "size": 9}})
+        chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
+        height = max(1.2, min(4.0, 0.25 + 0.09 * len(chosen)))
+        ws.insert_chart(chart_row + 18, 4, chart, {"x_scale": 1.3, "y_scale": height})
+
+
+def _style_chart(chart, title: str, value_axis: str) -> None:
+    chart.set_title({"name": title, "name_font": {"name": FONT, "size": 12, "bold": True}})
+    chart.set_x_axis({"num_font": {"name": FONT, "size": 9}, "name_font": {"name": FONT}})
+    chart.set_y_axis({"name": value_axis, "num_font": {"name": FONT, "size": 9},
+                      "name_font": {"name": FONT, "size": 9}, "major_gridlines": {"visible": True}})
+    chart.set_chartarea({"border": {"none": True}})
+
+
+def _chart_branches(result: CollectResult):
+    """Branches for the status chart: all of them, or the ones most overdue when there are many."""
+    rows = []
+    for rec, per in zip(result.branches, result.figures["per_branch"]):
+        counts = {s: per[_fig_key(s)] for s in STATUS_ORDER}
+        rows.append((rec, counts))
+    if len(rows) <= CHART_MAX_BRANCHES:
+        return rows, "各支部整改进度（措施条数，按统计日状态）"
+    rows.sort(key=lambda rc: (-rc[1][ST_OVERDUE], -rc[1][ST_DUE_SOON], rc[0].branch_id))
+    return rows[:CHART_MAX_BRANCHES], (f"逾期最多的 {CHART_MAX_BRANCHES} 个支部的整改进度"
+                                       f"（共 {len(result.branches)} 个支部，全部见“支部情况”）")
+
+
+def _fig_key(status: str) -> str:
+    return {ST_DONE: "已完成", ST_LONG: "长期坚持", ST_NORMAL: "正常", ST_OVERDUE: "逾期",
+            ST_NO_DEADLINE: "未填时限", ST_DUE_SOON: "10天内到期"}[status]
+
+
+# --- list sheets ------------------------------------------------------------------
+
+def guidance_text(rec: BranchRecord) -> str:
+    return "；".join(f"{n}（{t}，{m}）" if t else f"{n}（{m}）" for n, t, m in rec.guests if n)
+
+
+def branch_headers(categories: Sequence[str]) -> list[str]:
+    return ["支部编号", "党组织名称", "召开日期", "应到人数", "实到人数", "请假人数", "参会率", "上级指导",
+            "学习研讨次数", "谈心谈话次数", "征求意见条数", "查摆问题数",
+            *categories, "其他类别", "整改措施数", "已完成", "推进中", "逾期",
+            *(f"评议{a}" for a in APPRAISALS), "评议未填", "校验状态", "错误数", "提醒数", "来源文件"]
+
+
+def _branches(ws, result: CollectResult, fmt: _Fmt) -> None:
+    cats = list(result.categories)
+    headers = branch_headers(cats)
+    widths = [10, 22, 11, 8, 8, 8, 8, 30, 8, 8, 8, 8, *([8] * len(cats)), 8, 8, 8, 8, 8,
+              *([8] * len(APPRAISALS)), 8, 9, 7, 7, 40]
+    _header(ws, headers, widths, fmt, filter_rows=len(result.branches))
+    for r, (rec, per) in enumerate(zip(result.branches, result.figures["per_branch"]), start=1):
+        values = [rec.branch_id, rec.org_name, rec.info.get("meeting_date"), per["应到"], per["实到"],
+                  per["请假"], per["参会率"], guidance_text(rec), per["学习研讨"], per["谈心谈话"],
+                  per["征求意见"], per["问题"], *(per["类别"][c] for c in cats), per["类别"][OTHER_CATEGORY],
+                  per["措施"], per["已完成"], per["推进中"], per["逾期"], *(per[a] for a in APPRAISALS),
+                  per["评议未填"], branch_state(rec), rec.errors, rec.warnings, rec.file]
+        for c, v in enumerate(values):
+            _put(ws, r, c, v, fmt, fmt.pct if c == 6 else None)
+
+
+def _problems(ws, result: CollectResult, fmt: _Fmt) -> None:
+    total = sum(len(b.problems) for b in result.branches)
+    _header(ws, PROBLEM_HEADERS, (10, 20, 9, 9, 9, 10, 36, 60, 10, 9, 10, 30), fmt, filter_rows=total)
+    r = 0
+    text, write_string, write_number = fmt.text, ws.write_string, ws.write_number
+    for rec in result.branches:
+        per_pid: dict[Any, int] = {}
+        for m in rec.measures:
+            per_pid[m[0]] = per_pid.get(m[0], 0) + 1
+        state = branch_state(rec)
+        bid, org = rec.branch_id or "", rec.org_name or ""
+        for pid, level, owner, category, summary, detail, source, cell in rec.problems:
+            r += 1
+            write_string(r, 0, bid, text)
+            write_string(r, 1, org, text)
+            for c, v in ((2, pid), (3, level), (4, owner), (5, category), (6, summary), (7, detail),
+                         (8, source)):
+                if v is not None:
+                    write_string(r, c, str(v), text)
+            write_number(r, 9, per_pid.get(pid, 0), fmt.int)
+            write_string(r, 10, state, text)
+            write_string(r, 11, f"{rec.file}!问题清单!{cell}", text)
+
+
+def _ledger(ws, result: CollectResult, fmt: _Fmt, notes: dict) -> None:
+    total = sum(len(b.measures) for b in result.branches)
+    widths = (10, 20, 9, 10, 30, 44, 10, 11, 9, 11, 30, 11, 11, 8, 11, 20, 30)
+    _header(ws, LEDGER_HEADERS, widths, fmt, filter_rows=total)
+    status_col = LEDGER_HEADERS.index("统计日状态")
+    if total:
+        for status, cell_fmt in fmt.status.items():
+            ws.conditional_format(1, status_col, total, status_col,
+                                  {"type": "cell", "criteria": "==", "value": f'"{status}"', "format": cell_fmt})
+    ws.write_comment(0, status_col, f"截至 {format_date(result.as_of)}：已完成 / 已逾期 / 10天内到期 / 正常 / 长期坚持",
+                     {"font_name": FONT})
+    as_of = result.as_of
+    text, date_fmt, write_string, write_number = fmt.text, fmt.date, ws.write_string, ws.write_number
+    r = 0
+    for rec in result.branches:
+        problems = {p[0]: p for p in rec.problems}
+        bid, org = rec.branch_id or "", rec.org_name or ""
+        for pid, measure, owner, deadline, status, done_date, evidence, closed, cell in rec.measures:
+            r += 1
+            prob = problems.get(pid)
+            write_string(r, 0, bid, text)
+            write_string(r, 1, org, text)
+            if pid is not None:
+                write_string(r, 2, str(pid), text)
+            if prob is not None:
+                if prob[3] is not None:
+                    write_string(r, 3, str(prob[3]), text)
+                if prob[4] is not None:
+                    write_string(r, 4, str(prob[4]), text)
+            if measure is not None:
+                write_string(r, 5, str(measure), text)
+            if owner is not None:
+                write_string(r, 6, str(owner), text)
+            if isinstance(deadline, dt.date):
+                write_number(r, 7, serial(deadline), date_fmt)
+            elif deadline is not None:
+                write_string(r, 7, str(deadline), text)
+            if status is not None:
+                write_string(r, 8, str(status), text)
+            if isinstance(done_date, dt.date):
+                write_number(r, 9, serial(done_date), date_fmt)
+            if evidence is not None:
+                write_string(r, 10, str(evidence), text)
+            if isinstance(closed, dt.date):
+                write_number(r, 11, serial(closed), date_fmt)
+            state = measure_status(deadline, status, done_date, as_of)
+            write_string(r, 12, state, text)
+            if isinstance(deadline, dt.date) and state != ST_DONE:
+                write_number(r, 13, (deadline - as_of).days, fmt.int)
+            kept = notes.get(ledger_key(bid, org, pid, measure))
+            if kept:
+                for c, name in enumerate(COMMITTEE_COLUMNS, start=14):
+                    _put(ws, r, c, kept.get(name), fmt)
+            write_string(r, 16, f"{rec.file}!整改台账!{cell}", text)
+
+
+def ledger_key(branch_id: Any, org_name: Any, pid: Any, measure: Any) -> tuple[str, str, str]:
+    """How a ledger row is recognised again in the next collect."""
+    who = str(branch_id or "").strip() or str(org_name or "").strip()
+    return who, str(pid or "").strip(), " ".join(str(measure or "").split())
+
+
+def committee_notes(previous: str | os.PathLike) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """党委销号 and 备注 typed by the committee into a previous 汇总表, by ledger row."""
+    import python_calamine
+
+    from toolkit.errors import UsageError
+
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(str(previous))
+        rows = wb.get_sheet_by_name("整改总台账").to_python(skip_empty_area=False)
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types for bad files
+        raise UsageError(f"无法读取上一次的汇总表 {previous}：{exc}") from exc
+    if not rows:
+        return {}
+    head = {str(h).strip(): i for i, h in enumerate(rows[0]) if h is not None}
+    needed = ("支部编号", "党组织名称", "问题编号", "整改措施")
+    if not all(h in head for h in needed):
+        raise UsageError(f"{previous} 的“整改总台账”缺少表头：" + "、".join(h for h in needed if h not in head))
+    notes = {}
+    for row in rows[1:]:
+        get = lambda h: row[head[h]] if h in head and head[h] < len(row) else None  # noqa: E731
+        kept = {h: get(h) for h in COMMITTEE_COLUMNS if get(h) not in (None, "")}
+        if kept:
+            notes[ledger_key(get("支部编号"), get("党组织名称"), get("问题编号"), get("整改措施"))] = kept
+    return notes
+
+
+def _appraisal(ws, result: CollectResult, fmt: _Fmt) -> None:
+    headers = ("支部编号", "党组织名称", "党员人数", "参评人数", *APPRAISALS, "未填", "优秀占比")
+    _header(ws, headers, (10, 22, 9, 9, 8, 8, 9, 8, 8, 8, 9), fmt)
+    sums = [0] * (len(APPRAISALS) + 3)
+    r = 0
+    for rec in result.branches:
+        c = rec.counts
+        rated = sum(c[a] for a in ("优秀", "合格", "基本合格", "不合格"))
+        nums = [c["应到"], rated, *(c[a] for a in APPRAISALS), c["评议未填"]]
+        r += 1
+        ws.write_string(r, 0, rec.branch_id or "", fmt.text)
+        ws.write_string(r, 1, rec.org_name or "", fmt.text)
+        for i, v in enumerate(nums):
+            ws.write_number(r, 2 + i, v, fmt.int)
+            sums[i] += v
+        if rated:
+            ws.write_number(r, 2 + len(nums), c["优秀"] / rated, fmt.pct)
+    r += 1
+    ws.write_string(r, 1, "合计", fmt.total)
+    for i, v in enumerate(sums):
+        ws.write_number(r, 2 + i, v, fmt.total)
+    if sums[1]:
+        ws.write_number(r, 2 + len(sums), sums[2] / sums[1], fmt.pct)
+
+
+def _missing(ws, result: CollectResult, fmt: _Fmt) -> None:
+    headers = ("支部编号", "党组织名称", "书记", "联系人", "联系电话", "情况")
+    _header(ws, headers, (10, 24, 10, 10, 16, 50), fmt, filter_rows=len(result.missing))
+    for r, b in enumerate(result.missing, start=1):
+        for c, key in enumerate(("branch_id", "org_name", "secretary", "contact", "phone", "note")):
+            _put(ws, r, c, b.get(key), fmt)
+    if not result.roster:
+        ws.write_string(1, 0, "未提供周期设置表（--cycle），无法判断哪些支部未报送", fmt.note)
+
+
+def _files(ws, result: CollectResult, fmt: _Fmt) -> None:
+    headers = ("序号", "文件", "结果", "说明", "党组织名称", "支部编号", "大小(KB)", "修改时间")
+    _header(ws, headers, (6, 50, 9, 60, 20, 10, 9, 17), fmt, filter_rows=len(result.files))
+    for r, f in enumerate(result.files, start=1):
+        ws.write_number(r, 0, r, fmt.int)
+        ws.write_string(r, 1, f.shown, fmt.text)
+        ws.write_string(r, 2, f.outcome, fmt.text)
+        _put(ws, r, 3, f.reason, fmt)
+        _put(ws, r, 4, f.org_name, fmt)
+        _put(ws, r, 5, f.branch_id, fmt)
+        ws.write_number(r, 6, round(f.size / 1024, 1), fmt.kb)
+        if f.mtime:
+            ws.write_string(r, 7, dt.datetime.fromtimestamp(f.mtime).strftime("%Y-%m-%d %H:%M"), fmt.text)
+
+
+def _issues(ws, result: CollectResult, fmt: _Fmt) -> None:
+    headers = ("文件", "党组织名称", "支部编号", "级别", "代码", "工作表", "单元格", "内容", "说明")
+    _header(ws, headers, (40, 20, 10, 6, 22, 12, 8, 20, 60), fmt)
+    r = 0
+    by_file = {rec.file: rec for rec in (*result.branches, *result.others)}
+    for f in result.files:
+        rec = by_file.get(f.shown)
+        if rec is not None:
+            for i in rec.issues:
+                r += 1
+                level = "错误" if i.severity is Severity.ERROR else "提醒"
+                for c, v in enumerate((f.shown, rec.org_name, rec.branch_id, level, i.code.value, i.sheet,
+                                       i.cell, i.value, i.message)):
+                    _put(ws, r, c, v, fmt)
+        elif f.outcome == UNREADABLE:
+            r += 1
+            for c, v in enumerate((f.shown, "", "", "错误", "unreadable-file", "", "", "", f.reason)):
+                _put(ws, r, c, v, fmt)
+    ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
