@@ -175,10 +175,53 @@ def cmd_carry(args) -> int:
     return OK
 
 
+def cmd_distribute(args) -> int:
+    from toolkit.distribute import distribute
+
+    written = distribute(_existing(args.cycle), args.output, macro=args.macro)
+    _out(f"已为 {len(written)} 个支部生成预填好的填报表，保存在 {args.output}")
+    return OK
+
+
+def _as_of(text: str | None):
+    if not text:
+        return None
+    from toolkit.values import BadValue, parse_date
+
+    try:
+        return parse_date(text)
+    except BadValue as exc:
+        raise UsageError(f"--as-of 的日期“{text}”无法识别：{exc.hint}") from exc
+
+
+def cmd_collect(args) -> int:
+    from toolkit.collect import DUPLICATE, HAS_ERRORS, NOT_BRANCH, UNREADABLE, collect
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs 必须是正整数")
+    paths = [_existing(p) for p in args.paths]
+    result = collect(paths, args.output, cycle=_existing(args.cycle) if args.cycle else None,
+                     as_of=_as_of(args.as_of), pdf=args.pdf, jobs=args.jobs,
+                     previous=_existing(args.previous) if args.previous else None,
+                     progress=True)
+    fig, counts = result.figures, result.outcome_counts()
+    _out(f"共收到 {len(result.files)} 个文件：" + "，".join(f"{k} {v}" for k, v in counts.items()) + "。")
+    _out(f"已报送 {fig['已报送']} 个支部，未报送 {fig['未报送']} 个；问题 {fig['问题']} 条，"
+         f"整改措施 {fig['措施']} 条，已逾期 {fig['逾期']} 条。")
+    for f in result.files:
+        if f.outcome in (HAS_ERRORS, UNREADABLE, DUPLICATE, NOT_BRANCH):
+            mark = "【错误】" if f.outcome in (HAS_ERRORS, UNREADABLE) else "【提醒】"
+            _out(f"  {mark}{f.shown}：{f.outcome}，{f.reason}")
+    _out(f"已写出 {result.summary_path} 和 {result.report_path}")
+    for pdf in result.pdf_paths:
+        _out(f"已转换 {pdf}")
+    return OK if result.ok else INPUT_ERRORS
+
+
 def cmd_demo(args) -> int:
     from toolkit.demo import run_demo
 
-    return run_demo(Path(args.output), _out)
+    return run_demo(Path(args.output), _out, pdf=args.pdf, jobs=args.jobs)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -210,8 +253,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="输出文件夹")
     p.set_defaults(func=cmd_carry)
 
+    p = sub.add_parser("distribute", help="按周期设置为每个支部生成预填的填报表")
+    p.add_argument("cycle", metavar="周期设置.xlsx", help="党委填好的周期设置表")
+    p.add_argument("-o", "--output", required=True, help="输出文件夹")
+    p.add_argument("--macro", action="store_true", help="生成带按钮的启用宏工作簿（.xlsm）")
+    p.set_defaults(func=cmd_distribute)
+
+    p = sub.add_parser("collect", help="汇总各支部报送的填报表（文件夹或压缩包）")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="文件夹（含子文件夹）或 .zip 压缩包")
+    p.add_argument("-o", "--output", required=True, help="输出文件夹：汇总表.xlsx 和 汇总报告.docx")
+    p.add_argument("--cycle", help="周期设置.xlsx：核对周期编号、列出未报送的支部")
+    p.add_argument("--as-of", help="统计日期（默认今天），用于判断整改是否逾期，如 2023-09-30")
+    p.add_argument("--pdf", action="store_true", help="同时把汇总报告转换为 PDF（需要 LibreOffice）")
+    p.add_argument("--jobs", type=int, help="并行读取的进程数（默认：全部 CPU 核）")
+    p.add_argument("--previous", help="上一次生成的汇总表.xlsx：保留其中党委填写的“党委销号”“备注”")
+    p.set_defaults(func=cmd_collect)
+
     p = sub.add_parser("demo", help="用内置示例演示完整流程")
     p.add_argument("-o", "--output", default="演示", help="输出文件夹（默认：演示）")
+    p.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要 LibreOffice）")
+    p.add_argument("--jobs", type=int, default=None, help="汇总时并行读取的进程数（默认：全部 CPU 核）")
     p.set_defaults(func=cmd_demo)
     return parser
 
