@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""Build the docxtpl templates in docx_templates/ and their variable reference.
+
+    .venv/bin/python scripts/build_docx_templates.py [OUT_DIR]
+
+The .docx files are committed so a unit can copy and edit them in Word; this
+script is how they are made, and tests/test_docx_templates.py checks that the
+committed files are what it makes (document XML compared, not bytes). The
+fixed wording of the documents lives here; every value comes from
+toolkit.render.build_context, whose names are declared in render.VARIABLES
+(变量说明.md is generated from that declaration).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+from docx.shared import Mm
+
+from toolkit.docx_format import STYLE, gbt9704_table, new_gbt9704_document
+from toolkit.fsutil import atomic_path
+from toolkit.render import TEMPLATE_DIR, variable_reference
+
+REFERENCE_NAME = "变量说明.md"
+_FIXED_TIME = dt.datetime(2023, 1, 1)
+
+
+def _p(doc, text: str = "", style: str = STYLE.body):
+    para = doc.add_paragraph(style=doc.styles[style])
+    if text:
+        para.add_run(text)
+    return para
+
+
+def _lead_p(doc, lead: str, rest: str):
+    """A body paragraph opening with a 楷体 lead: （一）方面。剖析内容."""
+    para = doc.add_paragraph(style=doc.styles[STYLE.body])
+    para.add_run(lead, style=doc.styles[STYLE.h2_run])
+    para.add_run(rest)
+    return para
+
+
+def _new(title: str, *, landscape: bool = False):
+    doc = new_gbt9704_document(landscape=landscape)
+    # The default document starts with no paragraphs; docProps are rendered by
+    # docxtpl too, so they hold plain text only.
+    props = doc.core_properties
+    props.title = title
+    props.author = "orglife"
+    props.comments = ""
+    props.last_modified_by = "orglife"
+    props.created = props.modified = _FIXED_TIME
+    props.revision = 1
+    return doc
+
+
+def _signature(doc) -> None:
+    _p(doc, "", STYLE.no_indent)
+    _p(doc, "{{ org }}", STYLE.signature)
+    _p(doc, "{{ report_date }}", STYLE.signature)
+
+
+def report_template():
+    doc = _new("情况报告")
+    _p(doc, "关于召开{{ year }}年度{{ meeting_type }}情况的报告", STYLE.title)
+    _p(doc, "", STYLE.no_indent)
+    _p(doc, "{{ superior }}：", STYLE.addressee)
+    _p(doc, "{% if basis %}根据{{ basis }}要求，{% else %}按照上级党组织的统一安排，{% endif %}"
+            "{{ org }}于{{ meeting_date }}以“{{ theme }}”为主题召开了{{ meeting_type }}。"
+            "现将有关情况报告如下：")
+
+    _p(doc, "一、会前准备情况", STYLE.h1)
+    _p(doc, "{%p if studies %}")
+    _p(doc, "{{ prep_lead.study }}认真组织学习研讨。会前，支部以{{ study_forms }}等形式组织学习"
+            "{{ study_count }}次{% if study_participants %}，参加学习{{ study_participants }}人次{% endif %}，"
+            "学习内容包括：{{ study_topics }}。通过学习，党员对会议主题的理解更加深入，"
+            "为开好本次会议做好了思想准备。")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if opinions %}")
+    _p(doc, "{{ prep_lead.opinion }}广泛听取意见建议。支部{% if opinion_methods %}采取{{ opinion_methods }}等方式，"
+            "{% endif %}面向{{ opinion_sources }}征求对支部班子和党员的意见建议，"
+            "共征求到意见建议{{ opinion_count }}条{% if opinion_adopted %}，经逐条梳理，"
+            "纳入问题清单{{ opinion_adopted }}条{% endif %}。")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if talks %}")
+    _p(doc, "{{ prep_lead.talk }}认真开展谈心谈话。支部书记带头谈，支委委员之间、支委委员与党员之间、"
+            "党员与党员之间面对面交流思想、互提意见，共开展谈心谈话{{ talk_count }}人次，"
+            "既谈自身不足，也坦诚指出对方的问题，为会上开展批评和自我批评打下了基础。")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{{ prep_lead.material }}精心撰写检视材料。支部班子围绕会议主题，把征求到的意见、"
+            "谈心谈话中提出的问题和自我检视发现的问题汇总梳理，形成班子对照检查材料；"
+            "党员结合个人思想和工作实际撰写发言提纲，由支部书记逐一审阅把关。")
+    _p(doc, "{%p for para in prep_extra %}")
+    _p(doc, "{{ para }}")
+    _p(doc, "{%p endfor %}")
+
+    _p(doc, "二、会议召开情况", STYLE.h1)
+    _p(doc, "{{ meeting_date }}，{{ org }}{% if place %}在{{ place }}{% endif %}召开{{ meeting_type }}，"
+            "会议由{{ host }}同志主持。支部应到党员{{ expected }}人、实到{{ present }}人"
+            "{% if absent_text %}，{{ absent_text }}{% endif %}。{% if guest_text %}{{ guest_text }}。{% endif %}")
+    _p(doc, "{%p if agenda %}")
+    _p(doc, "会议共有{{ agenda_count_cn }}项议程：{% for a in agenda %}{{ a.lead }}{{ a.text }}"
+            "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}")
+    _p(doc, "{%p endif %}")
+    _p(doc, "会上，支部书记代表支部委员会作对照检查，通报了支部班子查摆的问题和整改打算；"
+            "党员逐一发言，联系思想和工作实际剖析自身不足，并相互提出批评意见。大家直面问题、不遮不掩，"
+            "批评意见具体中肯，被批评的同志虚心接受、表示认真整改，会议达到了统一思想、增进团结、"
+            "促进工作的目的。")
+    _p(doc, "{%p if appraisal %}")
+    _p(doc, "会议按照规定程序开展了民主评议党员，{{ appraisal.text }}。")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p for para in meeting_extra %}")
+    _p(doc, "{{ para }}")
+    _p(doc, "{%p endfor %}")
+
+    _p(doc, "三、查摆问题情况", STYLE.h1)
+    _p(doc, "通过会前征求意见、谈心谈话、自我检视和会上相互批评，支部共查摆问题{{ problem_count }}条，"
+            "其中支部班子{{ branch_problem_count }}条、党员个人{{ personal_problem_count }}条，"
+            "涉及{{ category_count_cn }}个方面。")
+    _p(doc, "{%p for c in categories %}")
+    _p(doc, "（{{ c.num }}）{{ c.heading }}", STYLE.h2)
+    _p(doc, "{%p for p in c.problems %}")
+    _p(doc, "{{ p.lead }}{{ p.summary }}{% if p.owner %}（{{ p.owner }}）{% endif %}。{{ p.detail }}")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endfor %}")
+
+    _p(doc, "四、整改落实措施", STYLE.h1)
+    _p(doc, "{%p if measures %}")
+    _p(doc, "针对查摆出的问题，支部逐条研究整改办法，共制定整改措施{{ measure_count }}条，"
+            "明确了责任人和整改时限，形成整改清单{% if long_term_count %}，"
+            "其中需长期坚持的{{ long_term_count }}条{% endif %}。主要措施如下：")
+    _p(doc, "{%p for m in measures %}")
+    _p(doc, "{{ m.seq }}.{{ m.measure }}责任人：{{ m.owner }}，整改时限：{{ m.deadline }}。")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p else %}")
+    _p(doc, "针对查摆出的问题，支部正在逐条研究制定整改措施，明确责任人和整改时限后形成整改清单。")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if directions %}")
+    _p(doc, "下一步，支部将在以下几个方面持续用力，推动整改落到实处：")
+    _p(doc, "{%p for d in directions %}")
+    _p(doc, "{{ d.lead }}{{ d.title }}。{{ d.content }}")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endif %}")
+    _signature(doc)
+    return doc
+
+
+def check_template():
+    doc = _new("对照检查材料")
+    _p(doc, "{{ org }}{{ year }}年度{{ meeting_type }}对照检查材料", STYLE.title)
+    _p(doc, "", STYLE.no_indent)
+    _p(doc, "{% if basis %}按照{{ basis }}要求，{% else %}按照上级党组织的部署，{% endif %}"
+            "支部班子围绕“{{ theme }}”这一主题，在认真学习、广泛征求意见、深入谈心谈话的基础上，"
+            "对照党章党规和上级要求，联系支部工作实际查找问题、剖析根源、明确整改方向。"
+            "现将对照检查情况报告如下，请同志们批评指正。")
+
+    _p(doc, "{%p if previous %}")
+    _p(doc, "{{ sec.previous }}、上一次组织生活会问题整改落实情况", STYLE.h1)
+    _p(doc, "上一次组织生活会共查摆问题{{ previous_count }}条{% if previous_text %}，目前{{ previous_text }}"
+            "{% endif %}。逐项情况如下：")
+    _p(doc, "{%p for p in previous %}")
+    _p(doc, "{{ p.index }}.{{ p.summary }}。{% for m in p.measures %}{% if m.measure %}整改措施：{{ m.measure }}{% endif %}"
+            "{% if m.effect %}整改成效：{{ m.effect }}{% endif %}{% if m.status %}（{{ m.status }}）{% endif %}{% endfor %}")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endif %}")
+
+    _p(doc, "{{ sec.problems }}、存在的问题", STYLE.h1)
+    _p(doc, "支部班子紧扣会议主题，把自己摆进去、把职责摆进去、把工作摆进去，从{{ category_count_cn }}个方面"
+            "查摆出问题{{ problem_count }}条，其中支部班子{{ branch_problem_count }}条、"
+            "党员个人{{ personal_problem_count }}条。")
+    _p(doc, "{%p for c in categories %}")
+    _p(doc, "{{ c.index }}.{{ c.heading }}", STYLE.h3)
+    _p(doc, "{%p for p in c.problems %}")
+    _p(doc, "{{ p.lead }}{{ p.summary }}{% if p.owner %}（{{ p.owner }}）{% endif %}。{{ p.detail }}")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endfor %}")
+
+    _p(doc, "{%p if causes %}")
+    _p(doc, "{{ sec.causes }}、原因剖析", STYLE.h1)
+    _p(doc, "对照查摆出的问题，支部班子从思想、党性、作风等方面深挖根源，主要有以下几点原因：")
+    _p(doc, "{%p for c in causes %}")
+    _lead_p(doc, "（{{ c.num }}）{{ c.aspect }}。", "{{ c.content }}")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endif %}")
+
+    _p(doc, "{%p if directions %}")
+    _p(doc, "{{ sec.directions }}、整改措施和努力方向", STYLE.h1)
+    _p(doc, "针对以上问题，支部班子将从以下几个方面抓好整改{% if measure_count %}，"
+            "已制定具体整改措施{{ measure_count }}条，逐条明确责任人和整改时限（详见整改清单）{% endif %}：")
+    _p(doc, "{%p for d in directions %}")
+    _lead_p(doc, "（{{ d.num }}）{{ d.title }}。", "{{ d.content }}")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endif %}")
+    _signature(doc)
+    return doc
+
+
+# 序号 · 问题类别 · 问题概述 · 整改措施 · 责任人 · 整改时限 · 完成状态, filling the 243 mm landscape text width
+LIST_COLUMNS = (("序号", 12, "{{ m.seq }}", True), ("问题类别", 24, "{{ m.category }}", True),
+                ("问题概述", 56, "{{ m.summary }}", False), ("整改措施", 80, "{{ m.measure }}", False),
+                ("责任人", 20, "{{ m.owner }}", True), ("整改时限", 27, "{{ m.deadline }}", True),
+                ("完成状态", 24, "{{ m.status }}", True))
+
+
+def list_template():
+    doc = _new("整改清单", landscape=True)
+    _p(doc, "{{ org }}{{ year }}年度{{ meeting_type }}整改清单", STYLE.title)
+    _p(doc, "共查摆问题{{ problem_count }}条，制定整改措施{{ measure_count }}条"
+            "{% if done_count %}，已完成{{ done_count }}条{% endif %}。", STYLE.no_indent)
+    _p(doc, "{%p if not measures %}")
+    _p(doc, "暂未制定整改措施。", STYLE.no_indent)
+    _p(doc, "{%p endif %}")
+    table = gbt9704_table(doc, [c[0] for c in LIST_COLUMNS], [c[1] for c in LIST_COLUMNS])
+    rows = [table.add_row() for _ in range(3)]
+    for i, (_, width, value, centred) in enumerate(LIST_COLUMNS):
+        for row, text in zip(rows, ("{%tr for m in measures %}" if i == 0 else "", value,
+                                    "{%tr endfor %}" if i == 0 else "")):
+            cell = row.cells[i]
+            cell.width = Mm(width)
+            para = cell.paragraphs[0]
+            para.style = doc.styles[STYLE.table]
+            if centred:
+                para.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+            if text:
+                para.add_run(text)
+    _signature(doc)
+    return doc
+
+
+TEMPLATES = {"情况报告.docx": report_template, "对照检查材料.docx": check_template,
+             "整改清单.docx": list_template}
+
+
+def build(out_dir: Path = TEMPLATE_DIR) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, make in TEMPLATES.items():
+        with atomic_path(out_dir / name) as tmp:
+            make().save(str(tmp))
+        written.append(out_dir / name)
+    with atomic_path(out_dir / REFERENCE_NAME) as tmp:
+        tmp.write_text(variable_reference(), encoding="utf-8")
+    written.append(out_dir / REFERENCE_NAME)
+    return written
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else TEMPLATE_DIR
+    for path in build(target):
+        print(f"已生成 {path}")
