@@ -19,7 +19,7 @@ from toolkit.schema import CAUSES, DIRECTIONS, LONG_TERM, MEASURES, PROBLEMS
 
 # (rule, why) as the 填写说明 sheet states them.
 RULE_TEXTS: tuple[tuple[str, str], ...] = (
-    ("问题清单的“具体表现”要有实例或数据（如“比如”“例如”、次数、人数、日期）",
+    ("问题清单的“具体表现”要有实例或数据（如“比如”“例如”、具体事件、次数、人数、日期）",
      "查摆问题要见人见事，只写概括性的话，读的人无法判断问题有多严重、整改后有没有改好。"),
     ("整改台账每条措施都要落实到具体的人和时间：责任人写姓名，不只写“全体党员”“支部”；"
      "整改时限为“长期坚持”的，措施中要写明频次或阶段节点",
@@ -33,14 +33,19 @@ RULE_TEXTS: tuple[tuple[str, str], ...] = (
 
 # Concrete facts: an example marker, an Arabic figure, or a Chinese numeral with
 # a counter (三次, 两名, 十余篇). Plain 一 alone is everywhere in Chinese prose.
-_EXAMPLE = re.compile(r"比如|例如|譬如|举例|如[:：]|以.{1,12}为例|典型的是")
+_EXAMPLE = re.compile(r"比如|例如|譬如|举例|如[:：]|以.{1,12}为例|典型的是"
+                      # a situation told as it happened: when, where, who
+                      r"|时[，,]|期间|过程中|去年|今年|年初|上半年|下半年|有一次|曾经|遇到|遇有|“[^”]{2,}”")
 _FIGURE = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万半几][余多]?"
-                     r"(?:次|人|名|个|篇|项|件|份|条|天|周|月|年|期|场|批|轮|位|家|户|笔|元|小时|课时)")
+                     r"(?:次|人|名|个|篇|项|件|份|条|天|周|月|年|期|场|批|轮|位|家|户|笔|元|小时|课时"
+                     r"|章|节|遍|本|处|座|台|辆|公里|米|吨)")
 # A checkable target: a figure, a time node, a frequency or a concrete deliverable.
 _TIME_NODE = re.compile(r"[0-9０-９]|年底|年末|月底|月末|季末|上半年|下半年|年内|[一二三四五六七八九十]+月"
-                       r"|每[天日周月季年半]|每季度|每学期|逐月|按月|按季|按周|定期[^，。；]{0,6}[0-9一二两三四]")
-_DELIVERABLE = re.compile(r"《[^》]+》|(?:形成|制定|出台|建立|修订|完善|编制|印发|撰写|提交|完成)"
-                          r"[^，。；]{0,12}(?:报告|制度|方案|清单|台账|办法|规定|细则|计划|机制|流程|手册|档案)")
+                       r"|[一二三四]季度|每[天日周旬月季年半]|每季度|每学期|逐月|按月|按季|按周|当日|当天|即日"
+                       r"|定期[^，。；]{0,6}[0-9一二两三四]")
+_DELIVERABLE = re.compile(r"《[^》]+》|(?:形成|制定|出台|建立|修订|完善|编制|印发|撰写|提交|完成|签订|开展|组织|参加)"
+                          r"[^，。；]{0,16}(?:报告|制度|方案|清单|台账|办法|规定|细则|计划|机制|流程|手册|档案"
+                          r"|规程|指引|标准|承诺书|记录|纪要|约定|说明|专项检查|培训|复盘|评估)")
 _VAGUE = re.compile(r"加强|提高|提升|强化|增强|进一步|切实|认真|努力|不断|持续")
 # Responsible "persons" that are nobody in particular.
 _COLLECTIVE = re.compile(r"^(?:全体|各|所有|相关|有关)|^(?:支部|支委|支委会|党支部|班子|支部班子|党员|全体党员|"
@@ -102,16 +107,20 @@ def accountable_measures(branch: Branch) -> Iterator[Issue]:
 
 
 def checkable_measures(branch: Branch) -> Iterator[Issue]:
+    """Measures made only of 加强/提高-style words, with nothing to check afterwards.
+
+    A plain but concrete action (修订巡查标准, 实行双人验收) is not flagged:
+    the rule is about promises, not about style.
+    """
     for row in branch.rows(MEASURES.key):
         text = row.get("measure")
-        if not text or checkable(text):
+        words = list(dict.fromkeys(_VAGUE.findall(_plain(text))))[:3] if text else []
+        if not words or checkable(text):
             continue
-        words = list(dict.fromkeys(_VAGUE.findall(_plain(text))))[:3]
         shown = "、".join(f"“{w}”" for w in words)
-        lead = f"整改措施只有{shown}等表述" if words else "整改措施"
         yield _hint(MEASURES.name, branch.cell(MEASURES.key, row, "measure"), text,
-                    f"{lead}，没有可检查的数量、时间、频次或成果，建议写明如“每月开展1次”"
-                    f"“年底前形成……”等具体目标")
+                    f"整改措施只有{shown}等表述，没有可检查的数量、时间、频次或成果，"
+                    f"建议写明如“每月开展1次”“年底前形成……”等具体目标")
 
 
 def _length(rows, keys) -> int:
