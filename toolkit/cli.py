@@ -89,8 +89,8 @@ def summary_line(counts: dict[str, int]) -> str:
 def cmd_template(args) -> int:
     from toolkit.distribute import blank_branch_workbook
 
-    out = Path(args.output)
-    blank_branch_workbook(out, cycle=Path(args.cycle) if args.cycle else None, macro=args.macro)
+    out = blank_branch_workbook(Path(args.output), cycle=Path(args.cycle) if args.cycle else None,
+                                macro=args.macro)
     _out(f"已生成支部填报表模板：{out}")
     return OK
 
@@ -218,6 +218,40 @@ def cmd_collect(args) -> int:
     return OK if result.ok else INPUT_ERRORS
 
 
+def cmd_excel_setup(args) -> int:
+    from toolkit import excel_setup
+
+    setup = excel_setup.plan()
+    if not args.print and os.name != "nt":
+        raise UsageError(excel_setup.not_windows_message())
+    for check in setup.checks:
+        _out(("✓ " if check.ok else "✗ ") + f"{check.name}：{check.detail}")
+    if args.print:
+        _out(f"将写入 xlwings 用户配置 {setup.config_path}：")
+        _out(setup.text.rstrip())
+        return OK
+    path = excel_setup.write(setup)
+    _out(f"已写入 xlwings 用户配置：{path}（INTERPRETER_WIN = {setup.interpreter}）")
+    if setup.previous and setup.previous != str(setup.interpreter):
+        _out(f"原来的 INTERPRETER_WIN 是 {setup.previous}；其他 xlwings 工作簿的代码仍会由 orglife-excel 按 python 的方式运行。")
+    for line in excel_setup.INSTRUCTIONS:
+        _out(line)
+    return OK
+
+
+def cmd_committee_desk(args) -> int:
+    from toolkit.excel_build import DESK_FIELDS, DESK_INPUT_ROW, write_committee_desk, write_launchers
+    from toolkit.fsutil import ensure_dir
+
+    path = write_committee_desk(args.output)
+    write_launchers(path.parent, ("汇总.cmd",))
+    inbox = next(default for row, _l, default, _h in DESK_FIELDS if row == DESK_INPUT_ROW)
+    ensure_dir(path.parent / inbox)
+    _out(f"已生成汇总台：{path}，以及拖放启动器 {path.parent / '汇总.cmd'}。")
+    _out(f"把回收的填报表放进 {path.parent / inbox}，打开汇总台点“汇总回收文件”（需先运行 orglife excel-setup）。")
+    return OK
+
+
 def cmd_demo(args) -> int:
     from toolkit.demo import run_demo
 
@@ -268,6 +302,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, help="并行读取的进程数（默认：全部 CPU 核）")
     p.add_argument("--previous", help="上一次生成的汇总表.xlsx：保留其中党委填写的“党委销号”“备注”")
     p.set_defaults(func=cmd_collect)
+
+    p = sub.add_parser("excel-setup", help="设置本机 Excel 按钮（Windows）：检查环境并写入 xlwings 用户配置")
+    p.add_argument("--print", action="store_true", help="只显示检查结果和将写入的配置，不写文件（任何系统可用）")
+    p.set_defaults(func=cmd_excel_setup)
+
+    p = sub.add_parser("committee-desk", help="生成党委汇总台（启用宏的 汇总台.xlsm，按钮“汇总回收文件”）")
+    p.add_argument("-o", "--output", default="汇总台.xlsm", help="输出文件（默认：汇总台.xlsm）")
+    p.set_defaults(func=cmd_committee_desk)
 
     p = sub.add_parser("demo", help="用内置示例演示完整流程")
     p.add_argument("-o", "--output", default="演示", help="输出文件夹（默认：演示）")

@@ -9,6 +9,7 @@ starting with "=" never becomes a formula).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -331,7 +332,7 @@ def write_branch_workbook(path: str | os.PathLike, content: Content | None = Non
         wb.set_properties({"title": BRANCH_KIND, "author": "orglife", "comments": "组织生活会工作台生成"})
         if macro:
             wb.set_vba_name("ThisWorkbook")
-            wb.add_vba_project(macro.vba_project, is_stream=True)
+            wb.add_vba_project(io.BytesIO(macro.vba_project), is_stream=True)
         fmts = _Formats(wb)
         guide = wb.add_worksheet(INSTRUCTIONS_SHEET)
         if macro:
