@@ -14,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Mm
 
 from toolkit.collect import OTHER_CATEGORY, CollectResult, measure_status, ST_OVERDUE
@@ -98,8 +100,8 @@ def write_committee_report(result: CollectResult, path: str | os.PathLike, *,
     theme = info.get("theme") or ""
     when = f"于{format_date(deadline)}前" if isinstance(deadline, dt.date) else ""
     w.para(f"按照{basis}要求，{superior}所属{fig['支部数']}个党支部{when}组织召开了"
-           f"{theme}{meeting}。截至{format_date(result.as_of)}，共有{fig['已报送']}个党支部报送了会议材料，"
-           f"{fig['未报送']}个党支部尚未报送。现将汇总情况报告如下：")
+           f"{theme}{meeting}。截至{format_date(result.as_of)}，共有{fig['已报送']}个党支部报送了会议材料"
+           + (f"，{fig['未报送']}个党支部尚未报送。" if fig["未报送"] else "。") + "现将汇总情况报告如下：")
 
     _preparation(w, result)
     _meetings(w, result)
@@ -224,7 +226,7 @@ def _problems(w: _Writer, result: CollectResult) -> None:
         body = f"共{len(items)}条，占{_pct(len(items), fig['问题'])}。"
         for k, (org, p, shared) in enumerate(representative(items, EXAMPLES_PER_CATEGORY), start=1):
             body += f"{lead(k)}{_sentence(p[4])}"
-            detail = (p[5] or "").strip().replace("\n", "")
+            detail = re.sub(r"^(比如|例如|如)[，,：:]?", "", (p[5] or "").strip().replace("\n", ""))
             if len(detail) > 90:
                 detail = detail[:88] + "……"
             example = f"如{org}：{_sentence(detail)}" if detail else f"（{org}）"
@@ -253,10 +255,13 @@ def _rectification(w: _Writer, result: CollectResult) -> None:
         w.para("目前没有逾期未完成的整改措施。")
     image = _chart_png(result)
     if image is not None:
-        w.doc.add_picture(image, width=Mm(150))
-        w.doc.paragraphs[-1].style = w.doc.styles[STYLE.no_indent]
-        w.doc.paragraphs[-1].alignment = 1  # centred
-        w.doc.add_paragraph("图：查摆问题类别分布与整改进度", style=STYLE.signature).alignment = 1
+        para = w.doc.add_paragraph(style=STYLE.no_indent)
+        # the body's fixed 28 pt line height would crop an inline picture to one line
+        para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        para.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+        para.add_run().add_picture(image, width=Mm(150))
+        caption = w.doc.add_paragraph("图　查摆问题类别分布与整改进度", style=STYLE.no_indent)
+        caption.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
 
 
 def _not_reported(w: _Writer, result: CollectResult) -> None:

@@ -214,7 +214,7 @@ def _overview(wb, ws, result: CollectResult, fmt: _Fmt) -> None:
         })
         _style_chart(chart, "查摆问题按类别分布", "问题数")
         chart.set_legend({"none": True})
-        ws.insert_chart(chart_row, 4, chart, {"x_scale": 1.3, "y_scale": 1.1})
+        ws.insert_chart(chart_row, 8, chart, {"x_scale": 1.3, "y_scale": 1.1})
 
     # rectification status by branch: the table the second chart reads
     r += 2
@@ -245,7 +245,7 @@ def _overview(wb, ws, result: CollectResult, fmt: _Fmt) -> None:
         chart.set_y_axis({"reverse": True, "num_font": {"name": FONT, "size": 9}})
         chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
         height = max(1.2, min(4.0, 0.25 + 0.09 * len(chosen)))
-        ws.insert_chart(chart_row + 18, 4, chart, {"x_scale": 1.3, "y_scale": height})
+        ws.insert_chart(chart_row + 18, 8, chart, {"x_scale": 1.3, "y_scale": height})
 
 
 def _style_chart(chart, title: str, value_axis: str) -> None:
