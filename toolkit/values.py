@@ -163,8 +163,10 @@ def parse_deadline(raw: object) -> dt.date | str:
         return LONG_TERM
     try:
         return parse_date(raw)
-    except BadValue:
-        raise BadValue("请填写整改时限日期（如 2023-12-31），或填写“长期坚持”", "bad-date") from None
+    except BadValue as bad:
+        if "无法识别" in bad.hint or "请填写日期" in bad.hint:
+            raise BadValue("请填写整改时限日期（如 2023-12-31），或填写“长期坚持”", "bad-date") from None
+        raise BadValue(f"{bad.hint}；不是具体日期的可填写“长期坚持”", "bad-date") from None
 
 
 def formula_error(raw: object) -> str | None:
