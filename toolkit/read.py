@@ -10,9 +10,9 @@ is not a readable branch workbook at all.
 from __future__ import annotations
 
 import functools
+import io
 import os
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,8 @@ from typing import Any
 import python_calamine
 
 from toolkit.cells import a1
+from toolkit.container import Container
+from toolkit.container import inspect as inspect_container
 from toolkit.errors import Issue, IssueCode, Severity, WorkbookError
 from toolkit.messages import issue
 from toolkit.schema import (
@@ -37,11 +39,9 @@ from toolkit.schema import (
 )
 from toolkit.values import BadValue, clean_text, fold, is_blank, parse, show
 
-# Limits for what a branch workbook can be. A real one is well under 1 MB;
-# these only stop hostile or broken files before they cost time or memory.
-MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
-MAX_ZIP_RATIO = 200
+# Limits for what a branch workbook can be live in container.py (a real one is
+# well under 1 MB); re-exported because collect applies the same ones to zips.
+from toolkit.container import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO  # noqa: E402,F401
 HEADER_SCAN_ROWS = 10
 
 Row = dict[str, Any]
@@ -99,65 +99,28 @@ def header_key(text: object) -> str:
     return _header_key(str(text))
 
 
-def check_container(path: Path) -> None:
-    """Refuse files that are not workbooks, or that would cost too much to open."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise WorkbookError(f"无法读取文件 {path.name}：{exc.strerror or exc}", path=str(path)) from exc
-    if size == 0:
-        raise WorkbookError(f"{path.name} 是空文件（0 字节），请重新保存后提交", path=str(path))
-    if size > MAX_FILE_BYTES:
-        raise WorkbookError(
-            f"{path.name} 过大（{size // 1024 // 1024} MB），支部填报表一般不超过 1 MB，请检查是否提交错了文件",
-            path=str(path),
-        )
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            # OLE container: an old .xls (readable) or an encrypted OOXML workbook.
-            fh.seek(0)
-            blob = fh.read(min(size, 4 * 1024 * 1024))
-            if "EncryptionInfo".encode("utf-16-le") in blob or b"EncryptedPackage" in blob \
-                    or "EncryptedPackage".encode("utf-16-le") in blob:
-                raise WorkbookError(f"{path.name} 文件已加密，请取消密码后重新提交", path=str(path))
-            return
-    if not head.startswith(b"PK"):
-        raise WorkbookError(
-            f"{path.name} 不是 Excel 工作簿（文件内容不是 xlsx/xls 格式），请用 Excel 或 WPS 另存为 .xlsx 后提交",
-            path=str(path),
-        )
-    try:
-        with zipfile.ZipFile(path) as zf:
-            total = 0
-            for info in zf.infolist():
-                total += info.file_size
-                ratio = info.file_size / max(info.compress_size, 1)
-                if info.file_size > 10 * 1024 * 1024 and ratio > MAX_ZIP_RATIO:
-                    raise WorkbookError(
-                        f"{path.name} 中的 {info.filename} 压缩比异常（{ratio:.0f} 倍），疑似恶意文件，已拒绝读取",
-                        path=str(path),
-                    )
-            if total > MAX_UNZIPPED_BYTES:
-                raise WorkbookError(
-                    f"{path.name} 解压后过大（{total // 1024 // 1024} MB），疑似恶意文件，已拒绝读取",
-                    path=str(path),
-                )
-            if "xl/workbook.xml" not in zf.namelist() and "xl/workbook.bin" not in zf.namelist():
-                raise WorkbookError(
-                    f"{path.name} 不是 Excel 工作簿（压缩包中没有工作簿内容），请用 Excel 或 WPS 另存为 .xlsx 后提交",
-                    path=str(path),
-                )
-    except zipfile.BadZipFile as exc:
-        raise WorkbookError(f"{path.name} 文件已损坏，无法打开（{exc}），请重新保存后提交",
-                            path=str(path)) from exc
+def check_container(path: Path) -> Container:
+    """Refuse files that are not workbooks, or that would cost too much to open.
+
+    The checks live in container.py: content sniffing, zip-bomb and entity-bomb
+    refusal, row limits, and the formula-error cells calamine would blank.
+    """
+    return inspect_container(Path(path))
 
 
 def open_workbook(path: str | os.PathLike) -> python_calamine.CalamineWorkbook:
+    return open_checked(path)[0]
+
+
+def open_checked(path: str | os.PathLike) -> tuple[python_calamine.CalamineWorkbook, Container]:
+    """The workbook and what the container check learned about it."""
     path = Path(path)
-    check_container(path)
+    container = check_container(path)
     try:
-        return python_calamine.CalamineWorkbook.from_path(str(path))
+        # From bytes, not from the path: calamine then picks the reader by content,
+        # so an .xls saved under an .xlsx name (WPS does this) or an .et still opens.
+        with open(path, "rb") as fh:
+            return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(fh.read())), container
     except python_calamine.PasswordError as exc:
         raise WorkbookError(f"{path.name} 文件已加密，请取消密码后重新提交", path=str(path)) from exc
     except Exception as exc:  # calamine raises several unrelated types for broken files
@@ -190,7 +153,7 @@ def read_branch(path: str | os.PathLike) -> Branch:
 def read_records(path: str | os.PathLike, sheets: tuple[Sheet, ...], expect_kind: str) -> Branch:
     """Read any workbook declared in the schema (branch or cycle workbook)."""
     path = Path(path)
-    wb = open_workbook(path)
+    wb, container = open_checked(path)
     try:
         names = wb.sheet_names
         branch = Branch(path=str(path))
@@ -226,13 +189,41 @@ def read_records(path: str | os.PathLike, sheets: tuple[Sheet, ...], expect_kind
             branch.sheets_found.add(sheet.key)
             data = wb.get_sheet_by_name(real)
             rows = _rows_of(data, MAX_LIST_ROWS + HEADER_SCAN_ROWS + 1)
+            mark_formula_errors(rows, container.error_cells.get(real, {}))
             if sheet.form:
                 read_form(branch, sheet, rows)
             else:
+                fill_merged_down(rows, data.merged_cell_ranges or ())
                 read_list(branch, sheet, rows, data.height)
         return branch
     finally:
         wb.close()
+
+
+def mark_formula_errors(rows: list[list], errors: dict[tuple[int, int], str]) -> None:
+    """Put #REF!-style errors back where calamine left blanks, so they are reported by cell."""
+    for (r, c), text in errors.items():
+        if r < len(rows):
+            rows[r].extend([None] * (c + 1 - len(rows[r])))
+            rows[r][c] = text
+
+
+def fill_merged_down(rows: list[list], merged) -> None:
+    """A cell merged down several list rows (a 问题编号 over its measures) belongs to each row.
+
+    Only the top-left cell of a merge holds the value; without this the rows
+    below would read as blank and be reported as missing. Merges across
+    columns are left alone: copying text sideways would duplicate it.
+    """
+    for (r0, c0), (r1, c1) in merged:
+        if c0 != c1 or r1 <= r0 or r0 == 0 or r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            row.extend([None] * (c0 + 1 - len(row)))
+            if is_blank(row[c0]):
+                row[c0] = value
 
 
 def read_meta(wb) -> dict[str, str]:
