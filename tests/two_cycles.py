@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 from toolkit import sample_data as sd
-from toolkit.schema import BRANCH_SHEETS, CYCLE_SHEETS
+from toolkit.schema import BRANCH_SHEETS
 from toolkit.workbook import Content, branch_meta, from_headers, write_branch_workbook, write_cycle_workbook
 
 
@@ -21,19 +21,6 @@ def branch_content(data: dict, cycle_id: str, branch_id: str) -> Content:
         else:
             tables[sheet.key] = [from_headers(sheet, r) for r in data[sheet.name]]
     return Content(info=info, tables=tables, meta=branch_meta(cycle_id, branch_id))
-
-
-def cycle_content(data: dict) -> Content:
-    info: dict = {}
-    tables: dict = {}
-    for sheet in CYCLE_SHEETS:
-        if sheet.name not in data:
-            continue
-        if sheet.form:
-            info = from_headers(sheet, data[sheet.name])
-        else:
-            tables[sheet.key] = [from_headers(sheet, r) for r in data[sheet.name]]
-    return Content(info=info, tables=tables)
 
 
 def write_branches(folder: Path, branches: dict, cycle_id: str) -> dict[str, Path]:
@@ -55,6 +42,8 @@ def current_cycle(folder: Path) -> dict[str, Path]:
 
 
 def cycle_workbook(path: Path, data: dict | None = None) -> Path:
+    from toolkit.demo import cycle_content
+
     write_cycle_workbook(path, cycle_content(data or sd.CYCLE))
     return path
 
