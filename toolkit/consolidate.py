@@ -7,7 +7,7 @@ written top to bottom, which is why each sheet below is built in row order.
 
 Headers of 整改总台账 are part of what the committee relies on across
 re-collects (党委销号 and 备注 are theirs and are carried over from the
-previous 汇总表): change them only together with ``committee_notes``.
+previous 汇总表 by marks.ledger_marks): change them only together with marks.py.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from toolkit.collect import (
     measure_status,
 )
 from toolkit.errors import Severity
+from toolkit.marks import LedgerMarks, ledger_marks
 from toolkit.fsutil import atomic_path
 from toolkit.values import format_date
 
@@ -56,7 +57,6 @@ CHART_MAX_BRANCHES = 30
 LEDGER_HEADERS = ("支部编号", "党组织名称", "问题编号", "问题类别", "问题概述", "整改措施", "责任人",
                   "整改时限", "完成状态", "完成日期", "整改成效及佐证", "销号日期", "统计日状态",
                   "剩余天数", "党委销号", "备注", "来源")
-COMMITTEE_COLUMNS = ("党委销号", "备注")
 PROBLEM_HEADERS = ("支部编号", "党组织名称", "问题编号", "层级", "责任主体", "问题类别", "问题概述",
                    "具体表现", "问题来源", "整改措施数", "支部校验状态", "来源")
 _EPOCH = dt.date(1899, 12, 30)
@@ -125,7 +125,9 @@ def write_summary(result: CollectResult, path: str | os.PathLike, *,
                   previous: str | os.PathLike | None = None) -> Path:
     """Write 汇总表.xlsx (sheets fixed by section 4 of the workbook contract)."""
     path = Path(path)
-    notes = committee_notes(previous) if previous else {}
+    # The committee's marks (党委销号, 销号日期, 备注, its own columns) from the last 汇总表,
+    # matched to measures by branch, 问题编号 and text (marks.py), never by row position.
+    notes = ledger_marks(result, previous, LEDGER_HEADERS) if previous else None
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False})
@@ -327,10 +329,13 @@ def _problems(ws, result: CollectResult, fmt: _Fmt) -> None:
             write_string(r, 11, f"{rec.file}!问题清单!{cell}", text)
 
 
-def _ledger(ws, result: CollectResult, fmt: _Fmt, notes: dict) -> None:
+def _ledger(ws, result: CollectResult, fmt: _Fmt, notes: LedgerMarks | None) -> None:
     total = sum(len(b.measures) for b in result.branches)
     widths = (10, 20, 9, 10, 30, 44, 10, 11, 9, 11, 30, 11, 11, 8, 11, 20, 30)
-    _header(ws, LEDGER_HEADERS, widths, fmt, filter_rows=total)
+    headers = list(LEDGER_HEADERS) + (notes.extra if notes else [])
+    leftovers = notes.leftovers if notes else []
+    _header(ws, headers, widths + (16,) * (len(headers) - len(widths)), fmt, filter_rows=total + len(leftovers))
+    column = {h: c for c, h in enumerate(headers)}
     status_col = LEDGER_HEADERS.index("统计日状态")
     if total:
         for status, cell_fmt in fmt.status.items():
@@ -376,43 +381,21 @@ def _ledger(ws, result: CollectResult, fmt: _Fmt, notes: dict) -> None:
             write_string(r, 12, state, text)
             if isinstance(deadline, dt.date) and state != ST_DONE:
                 write_number(r, 13, (deadline - as_of).days, fmt.int)
-            kept = notes.get(ledger_key(bid, org, pid, measure))
-            if kept:
-                for c, name in enumerate(COMMITTEE_COLUMNS, start=14):
-                    _put(ws, r, c, kept.get(name), fmt)
+            kept = notes.by_row.get(r) if notes else None
+            for name, value in (kept or {}).items():
+                if name == "销号日期" and isinstance(closed, dt.date):
+                    continue  # the branch's own 销号日期 is the newer word
+                _put(ws, r, column[name], value, fmt)
             write_string(r, 16, f"{rec.file}!整改台账!{cell}", text)
-
-
-def ledger_key(branch_id: Any, org_name: Any, pid: Any, measure: Any) -> tuple[str, str, str]:
-    """How a ledger row is recognised again in the next collect."""
-    who = str(branch_id or "").strip() or str(org_name or "").strip()
-    return who, str(pid or "").strip(), " ".join(str(measure or "").split())
-
-
-def committee_notes(previous: str | os.PathLike) -> dict[tuple[str, str, str], dict[str, Any]]:
-    """党委销号 and 备注 typed by the committee into a previous 汇总表, by ledger row."""
-    import python_calamine
-
-    from toolkit.errors import UsageError
-
-    try:
-        wb = python_calamine.CalamineWorkbook.from_path(str(previous))
-        rows = wb.get_sheet_by_name("整改总台账").to_python(skip_empty_area=False)
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types for bad files
-        raise UsageError(f"无法读取上一次的汇总表 {previous}：{exc}") from exc
-    if not rows:
-        return {}
-    head = {str(h).strip(): i for i, h in enumerate(rows[0]) if h is not None}
-    needed = ("支部编号", "党组织名称", "问题编号", "整改措施")
-    if not all(h in head for h in needed):
-        raise UsageError(f"{previous} 的“整改总台账”缺少表头：" + "、".join(h for h in needed if h not in head))
-    notes = {}
-    for row in rows[1:]:
-        get = lambda h: row[head[h]] if h in head and head[h] < len(row) else None  # noqa: E731
-        kept = {h: get(h) for h in COMMITTEE_COLUMNS if get(h) not in (None, "")}
-        if kept:
-            notes[ledger_key(get("支部编号"), get("党组织名称"), get("问题编号"), get("整改措施"))] = kept
-    return notes
+    # Marks whose measure is no longer in any workbook stay visible at the end, with why.
+    for mark in leftovers:
+        r += 1
+        for name, value in (("支部编号", mark.branch_id), ("党组织名称", mark.org_name), ("问题编号", mark.pid),
+                            ("整改措施", mark.measure), *mark.values.items()):
+            _put(ws, r, column[name], value, fmt)
+        write_string(r, column["统计日状态"], "未对应", text)
+        write_string(r, 16, f"上次汇总表第{mark.row}行：本次报送中没有找到这条整改措施（可能已被支部删除或改写），"
+                            f"党委的标记保留在此，核实后可删除本行", text)
 
 
 def _appraisal(ws, result: CollectResult, fmt: _Fmt) -> None:
