@@ -74,14 +74,14 @@ def report_template():
 
     _p(doc, "一、会前准备情况", STYLE.h1)
     _p(doc, "{%p if studies %}")
-    _p(doc, "{{ prep_lead.study }}认真组织学习研讨。会前，支部以{{ study_forms }}等形式组织学习"
+    _p(doc, "{{ prep_lead.study }}认真组织学习研讨。会前，支部{% if study_forms %}以{{ study_forms }}等形式{% endif %}组织学习"
             "{{ study_count }}次{% if study_participants %}，参加学习{{ study_participants }}人次{% endif %}，"
             "学习内容包括：{{ study_topics }}。通过学习，党员对会议主题的理解更加深入，"
             "为开好本次会议做好了思想准备。")
     _p(doc, "{%p endif %}")
     _p(doc, "{%p if opinions %}")
     _p(doc, "{{ prep_lead.opinion }}广泛听取意见建议。支部{% if opinion_methods %}采取{{ opinion_methods }}等方式，"
-            "{% endif %}面向{{ opinion_sources }}征求对支部班子和党员的意见建议，"
+            "{% endif %}{% if opinion_sources %}面向{{ opinion_sources }}{% endif %}征求对支部班子和党员的意见建议，"
             "共征求到意见建议{{ opinion_count }}条{% if opinion_adopted %}，经逐条梳理，"
             "纳入问题清单{{ opinion_adopted }}条{% endif %}。")
     _p(doc, "{%p endif %}")
@@ -199,8 +199,8 @@ def check_template():
 
 
 # 序号 · 问题类别 · 问题概述 · 整改措施 · 责任人 · 整改时限 · 完成状态, filling the 243 mm landscape text width
-LIST_COLUMNS = (("序号", 12, "{{ m.seq }}", True), ("问题类别", 24, "{{ m.category }}", True),
-                ("问题概述", 56, "{{ m.summary }}", False), ("整改措施", 80, "{{ m.measure }}", False),
+LIST_COLUMNS = (("序号", 14, "{{ m.seq }}", True), ("问题类别", 24, "{{ m.category }}", True),
+                ("问题概述", 54, "{{ m.summary }}", False), ("整改措施", 80, "{{ m.measure }}", False),
                 ("责任人", 20, "{{ m.owner }}", True), ("整改时限", 27, "{{ m.deadline }}", True),
                 ("完成状态", 24, "{{ m.status }}", True))
 

@@ -117,7 +117,9 @@ def check_paths(paths: list[str], previous: list[str] | None = None) -> list[tup
     for p in paths:
         path = _existing(p)
         if path.is_dir():
-            found = sorted(f for f in path.rglob("*") if f.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+            # .et (WPS) and .xlsb open by content like the rest; lock files are not submissions
+            found = sorted(f for f in path.rglob("*")
+                           if f.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".xlsb", ".et")
                            and not f.name.startswith("~$"))
             files.extend(found)
         else:
@@ -252,6 +254,44 @@ def cmd_committee_desk(args) -> int:
     return OK
 
 
+def cmd_render(args) -> int:
+    from toolkit.render import WorkbookHasErrors, render_workbook
+    from toolkit.validate import unreadable_report
+
+    path = _existing(args.file)
+    try:
+        result = render_workbook(path, Path(args.output), pdf=args.pdf, templates=args.templates)
+    except WorkbookHasErrors as exc:
+        print_report(exc.report)
+        _out("有错误，未生成任何材料。请修改后重新运行。")
+        return INPUT_ERRORS
+    except WorkbookError as exc:
+        print_report(unreadable_report(path, exc))
+        return INPUT_ERRORS
+    if result.report.issues:
+        print_report(result.report)
+    for name in result.builtin:
+        _out(f"模板文件夹中没有“{name}.docx”，该文档使用内置模板。")
+    for doc in [*result.docx, *result.pdf]:
+        _out(f"已生成：{doc}")
+    return OK
+
+
+def cmd_check_template(args) -> int:
+    from toolkit.render import check_template
+
+    failed = False
+    for name in args.templates:
+        result = check_template(_existing(name))
+        if result.unknown:
+            failed = True
+            _out(f"✗ {result.path.name} 使用了工具没有提供的变量：{'、'.join(result.unknown)}")
+            _out("  可用的变量见 docx_templates/变量说明.md。")
+        else:
+            _out(f"✓ {result.path.name} 检查通过：变量都由工具提供，试生成成功。")
+    return INPUT_ERRORS if failed else OK
+
+
 def cmd_demo(args) -> int:
     from toolkit.demo import run_demo
 
@@ -310,6 +350,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("committee-desk", help="生成党委汇总台（启用宏的 汇总台.xlsm，按钮“汇总回收文件”）")
     p.add_argument("-o", "--output", default="汇总台.xlsm", help="输出文件（默认：汇总台.xlsm）")
     p.set_defaults(func=cmd_committee_desk)
+
+    p = sub.add_parser("render", help="检查填报表并生成情况报告、对照检查材料和整改清单")
+    p.add_argument("file", metavar="FILE", help="支部填报表（.xlsx）")
+    p.add_argument("-o", "--output", required=True, help="输出文件夹")
+    p.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要 LibreOffice）")
+    p.add_argument("--templates", metavar="DIR", help="使用本单位修改过的模板所在的文件夹")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("check-template", help="检查修改过的 Word 模板：列出工具没有提供的变量和语法错误")
+    p.add_argument("templates", nargs="+", metavar="模板.docx", help="要检查的模板文件")
+    p.set_defaults(func=cmd_check_template)
 
     p = sub.add_parser("demo", help="用内置示例演示完整流程")
     p.add_argument("-o", "--output", default="演示", help="输出文件夹（默认：演示）")

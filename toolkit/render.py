@@ -204,7 +204,7 @@ VARIABLES: tuple[Var, ...] = (
         V("date", "日期", "2023年8月10日"), V("form", "形式", "集中学习"),
         V("content", "学习内容（不带句末标点）", "学习党章"), V("participants", "参加人数（未填为空）", 9))),
     V("study_count", "学习研讨次数", 3),
-    V("study_forms", "学习形式，按出现顺序用顿号连接", "集中学习、专题党课"),
+    V("study_forms", "学习形式，按出现顺序用顿号连接（不含“其他”）", "集中学习、专题党课"),
     V("study_topics", "各次学习内容，用分号连接", "学习党章；学习《中国共产党支部工作条例（试行）》"),
     V("study_participants", "各次参加人数之和（人次；都未填时为0）", 25),
     V("opinions", "征求到的意见建议，每条一项", fields=(
@@ -213,8 +213,8 @@ VARIABLES: tuple[Var, ...] = (
         V("adopted", "是否纳入问题清单（是/否/空）", "是"))),
     V("opinion_count", "征求到的意见建议条数", 12),
     V("opinion_adopted", "其中纳入问题清单的条数", 5),
-    V("opinion_sources", "意见来源，用顿号连接", "党员、群众"),
-    V("opinion_methods", "征求方式，用顿号连接（都未填时为空）", "征求意见表、座谈会"),
+    V("opinion_sources", "意见来源，用顿号连接（不含“其他”）", "党员、群众"),
+    V("opinion_methods", "征求方式，用顿号连接（不含“其他”；都未填时为空）", "征求意见表、座谈会"),
     V("talks", "谈心谈话，每次一项", fields=(
         V("date", "日期（未填为空）", "2023年8月15日"), V("talker", "谈话人", "王建国"),
         V("talkee", "谈话对象", "陈思雨"), V("content", "主要内容（以句号结尾）", "交流学习体会。"))),
@@ -347,7 +347,7 @@ def build_context(branch: Branch, today: dt.date | None = None) -> dict[str, Any
                        "content": bare(r.get("content")), "participants": r.get("participants") or ""}
                       for r in studies]
     ctx["study_count"] = len(studies)
-    ctx["study_forms"] = _join(_unique(_text(r.get("form")) for r in studies))
+    ctx["study_forms"] = _join(_unique(_text(r.get("form")) for r in studies if r.get("form") != "其他"))
     ctx["study_topics"] = _join([bare(r.get("content")).replace("\n", "，") for r in studies], "；")
     ctx["study_participants"] = sum(r.get("participants") or 0 for r in studies)
 

@@ -1,0 +1,428 @@
+"""The branch documents: GB/T 9704 format, content and counts, goldens, PDF, safety."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from render_helpers import (
+    NS,
+    docx_lines,
+    make_template,
+    part_names,
+    part_xml,
+    sample_content,
+    squash,
+    write_workbook,
+)
+from fixtures import clone, valid_content
+from toolkit import render, sample_data
+from toolkit.cli import main
+from toolkit.errors import TemplateError
+from toolkit.pdf import PdfError, convert_to_pdf
+from toolkit.render import WorkbookHasErrors, build_context, cn_number, render_branch, render_workbook
+from toolkit.read import read_branch
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("ORGLIFE_UPDATE_GOLDEN") == "1"
+BRANCH_IDS = sorted(sample_data.BRANCHES)
+DOCS = ("情况报告", "对照检查材料", "整改清单")
+W = "{" + NS["w"] + "}"
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    """Every sample branch rendered once: {branch_id: {doc name: path}}."""
+    base = tmp_path_factory.mktemp("render")
+    out = {}
+    for bid in BRANCH_IDS:
+        book = write_workbook(sample_content(bid), base / f"{bid}.xlsx")
+        result = render_workbook(book, base / bid)
+        assert result.report.ok
+        out[bid] = dict(zip(DOCS, result.docx))
+    return out
+
+
+@pytest.fixture(scope="session")
+def pdf_texts(rendered, tmp_path_factory):
+    """One soffice batch for two branches' documents; their text via pdftotext."""
+    docs = [p for bid in BRANCH_IDS[:2] for p in rendered[bid].values()]
+    pdfs = convert_to_pdf(docs, tmp_path_factory.mktemp("pdf"))
+    texts = {}
+    for doc, pdf in zip(docs, pdfs):
+        assert pdf.stat().st_size > 0
+        texts[doc] = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                                    check=True).stdout.decode("utf-8")
+    return texts
+
+
+def raw(bid: str, sheet: str) -> list[dict]:
+    return sample_data.BRANCHES[bid].get(sheet, [])
+
+
+# --- page and font settings ------------------------------------------------------------
+
+def _style(styles, style_id):
+    found = styles.find(f"w:style[@w:styleId='{style_id}']", NS)
+    assert found is not None, style_id
+    return found
+
+
+def _attr(el, path, name):
+    node = el.find(path, NS)
+    assert node is not None, path
+    return node.get(W + name)
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_gbt9704_page_and_styles(rendered, doc):
+    path = rendered[BRANCH_IDS[0]][doc]
+    body = part_xml(path, "word/document.xml")
+    sect = body.find(".//w:body/w:sectPr", NS)
+    mar = sect.find("w:pgMar", NS)
+    # 37/35/28/26 mm in twips (1 mm = 56.7 twips)
+    assert {k: int(mar.get(W + k)) for k in ("top", "bottom", "left", "right")} == {
+        "top": 2098, "bottom": 1984, "left": 1587, "right": 1474}
+    size = sect.find("w:pgSz", NS)
+    width, height = int(size.get(W + "w")), int(size.get(W + "h"))
+    if doc == "整改清单":
+        assert (width, height, size.get(W + "orient")) == (16838, 11906, "landscape")
+    else:
+        assert (width, height) == (11906, 16838)
+
+    styles = part_xml(path, "word/styles.xml")
+    assert not [a for f in styles.iter(W + "rFonts") for a in f.attrib if "Theme" in a or "theme" in a]
+    normal = _style(styles, "Normal")
+    assert _attr(normal, "w:rPr/w:rFonts", "eastAsia") == "仿宋_GB2312"
+    assert _attr(normal, "w:rPr/w:sz", "val") == "32"
+    assert _attr(normal, "w:pPr/w:spacing", "line") == "560"
+    assert _attr(normal, "w:pPr/w:spacing", "lineRule") == "exact"
+    assert _attr(normal, "w:pPr/w:ind", "firstLineChars") == "200"
+    assert _attr(normal, "w:pPr/w:ind", "firstLine") == "640"
+    title = _style(styles, "公文标题")
+    assert _attr(title, "w:rPr/w:rFonts", "eastAsia") == "方正小标宋简体"
+    assert _attr(title, "w:rPr/w:sz", "val") == "44"
+    assert _attr(title, "w:pPr/w:jc", "val") == "center"
+    for style_id, font in (("一级标题", "黑体"), ("二级标题", "楷体_GB2312"), ("三级标题", "仿宋_GB2312")):
+        style = _style(styles, style_id)
+        assert _attr(style, "w:rPr/w:rFonts", "eastAsia") == font
+        assert _attr(style, "w:rPr/w:sz", "val") == "32"
+    page = _style(styles, "页码")
+    assert _attr(page, "w:rPr/w:rFonts", "eastAsia") == "宋体"
+    assert _attr(page, "w:rPr/w:sz", "val") == "28"
+
+    footers = [n for n in part_names(path) if n.startswith("word/footer")]
+    assert footers
+    footer = part_xml(path, footers[0])
+    assert "PAGE" in "".join(t.text for t in footer.iter(W + "instrText"))
+    text = "".join(t.text for t in footer.iter(W + "t"))
+    assert text.startswith("— ") and text.endswith(" —")
+    assert footer.find(".//w:pStyle", NS).get(W + "val") == "页码"
+    # the title paragraph uses the title style
+    first = body.find(".//w:body/w:p", NS)
+    assert first.find("w:pPr/w:pStyle", NS).get(W + "val") == "公文标题"
+
+
+def test_list_table_repeats_header_row(rendered):
+    body = part_xml(rendered[BRANCH_IDS[0]]["整改清单"], "word/document.xml")
+    rows = body.findall(".//w:tbl/w:tr", NS)
+    assert rows[0].find("w:trPr/w:tblHeader", NS) is not None
+    cells = ["".join(t.text for t in tc.iter(W + "t")) for tc in rows[0].findall("w:tc", NS)]
+    assert cells == ["序号", "问题类别", "问题概述", "整改措施", "责任人", "整改时限", "完成状态"]
+    assert len(rows) == 1 + len(raw(BRANCH_IDS[0], "整改台账"))
+
+
+# --- content, order and counts -----------------------------------------------------------
+
+def _section(lines: list[str], start: str, end: str | None) -> list[str]:
+    i = next(n for n, line in enumerate(lines) if line.endswith(start))
+    j = next((n for n, line in enumerate(lines) if n > i and end and line.endswith(end)), len(lines))
+    return lines[i + 1:j]
+
+
+def _in_order(haystack: str, needles: list[str]) -> None:
+    pos = 0
+    for needle in needles:
+        found = haystack.find(needle, pos)
+        assert found >= 0, f"missing or out of order: {needle[:40]}"
+        pos = found + len(needle)
+
+
+def _first_line(text: str) -> str:
+    return text.strip().split("\n")[0].rstrip("。；;，")
+
+
+def _problems_in_category_order(bid: str) -> list[dict]:
+    problems = raw(bid, "问题清单")
+    cats = list(sample_data.CYCLE["问题类别"])
+    return sorted(problems, key=lambda p: cats.index(p["问题类别"]))
+
+
+@pytest.mark.parametrize("bid", BRANCH_IDS)
+def test_check_material_sections_hold_every_text_in_order(rendered, bid):
+    lines = docx_lines(rendered[bid]["对照检查材料"])
+    problems = "\n".join(_section(lines, "、存在的问题", "、原因剖析"))
+    expected = []
+    for p in _problems_in_category_order(bid):
+        expected.append(_first_line(p["问题概述"]))
+        if p.get("具体表现"):
+            expected.append(_first_line(p["具体表现"]))
+    _in_order(problems, expected)
+    causes = "\n".join(_section(lines, "、原因剖析", "、整改措施和努力方向"))
+    _in_order(causes, [t for c in raw(bid, "原因剖析") for t in (c["方面"], _first_line(c["剖析内容"]))])
+    directions = "\n".join(_section(lines, "、整改措施和努力方向", None))
+    _in_order(directions, [t for d in raw(bid, "努力方向") for t in (d["标题"], _first_line(d["具体内容"]))])
+    previous = raw(bid, "上次整改情况")
+    if previous:
+        assert lines[3] == "一、上一次组织生活会问题整改落实情况"
+        _in_order("\n".join(_section(lines, "、上一次组织生活会问题整改落实情况", "、存在的问题")),
+                  [_first_line(r["整改措施"]) for r in previous if r.get("整改措施")])
+    else:
+        assert not any("上一次组织生活会" in line for line in lines)
+        assert lines[3] == "一、存在的问题"
+
+
+@pytest.mark.parametrize("bid", BRANCH_IDS)
+def test_report_counts_come_from_the_rows(rendered, bid):
+    text = "\n".join(docx_lines(rendered[bid]["情况报告"]))
+    members, problems = raw(bid, "参会人员"), raw(bid, "问题清单")
+    present = sum(1 for m in members if m["是否参会"] == "是")
+    assert f"应到党员{len(members)}人、实到{present}人" in text
+    for m in members:
+        if m["是否参会"] != "是":
+            assert m["姓名"] in text
+    branch = sum(1 for p in problems if p["层级"] == "支部班子")
+    assert (f"共查摆问题{len(problems)}条，其中支部班子{branch}条、党员个人{len(problems) - branch}条"
+            in text)
+    if raw(bid, "征求意见"):
+        assert f"共征求到意见建议{len(raw(bid, '征求意见'))}条" in text
+        adopted = sum(1 for o in raw(bid, "征求意见") if o.get("是否纳入问题清单") == "是")
+        if adopted:
+            assert f"纳入问题清单{adopted}条" in text
+    if raw(bid, "谈心谈话"):
+        assert f"共开展谈心谈话{len(raw(bid, '谈心谈话'))}人次" in text
+    assert f"共制定整改措施{len(raw(bid, '整改台账'))}条" in text
+    for guest in raw(bid, "列席指导"):
+        assert guest["姓名"] + "同志" in text
+    problem_part = "\n".join(_section(text.split("\n"), "三、查摆问题情况", "四、整改落实措施"))
+    _in_order(problem_part, [_first_line(p["问题概述"]) for p in _problems_in_category_order(bid)])
+    # Chinese numerals for category headings, in the workbook's category order
+    cats = [c for c in sample_data.CYCLE["问题类别"] if any(p["问题类别"] == c for p in problems)]
+    _in_order(problem_part, [f"（{cn_number(i)}）{c}方面" for i, c in enumerate(cats, start=1)])
+
+
+@pytest.mark.parametrize("bid", BRANCH_IDS)
+def test_list_rows_follow_the_ledger(rendered, bid):
+    lines = docx_lines(rendered[bid]["整改清单"])
+    rows = [line.split(" | ") for line in lines if " | " in line][1:]
+    problems = raw(bid, "问题清单")
+    order = {p["问题编号"]: i for i, p in enumerate(problems)}
+    ledger = sorted(raw(bid, "整改台账"), key=lambda m: order[m["问题编号"]])
+    assert [r[0] for r in rows] == [str(i) for i in range(1, len(ledger) + 1)]
+    for row, m in zip(rows, ledger):
+        assert row[3].startswith(_first_line(m["整改措施"]))
+        assert row[4] == m["责任人"]
+        problem = next(p for p in problems if p["问题编号"] == m["问题编号"])
+        assert row[1] == problem["问题类别"] and row[2] == problem["问题概述"].rstrip("。")
+
+
+# --- goldens ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("bid", BRANCH_IDS)
+@pytest.mark.parametrize("doc", DOCS)
+def test_golden_text(rendered, bid, doc):
+    text = "\n".join(docx_lines(rendered[bid][doc])) + "\n"
+    golden = GOLDEN / f"{bid}_{doc}.txt"
+    if UPDATE:
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert golden.exists(), f"{golden.name} missing: run ORGLIFE_UPDATE_GOLDEN=1 pytest tests/test_render.py"
+    assert text == golden.read_text(encoding="utf-8"), \
+        f"{golden.name} differs (if intended: ORGLIFE_UPDATE_GOLDEN=1 pytest tests/test_render.py)"
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+def test_pdf_text_has_title_and_counts(rendered, pdf_texts):
+    for bid in BRANCH_IDS[:2]:
+        org = sample_data.BRANCHES[bid]["基本信息"]["党组织名称"]
+        problems = raw(bid, "问题清单")
+        report = squash(pdf_texts[rendered[bid]["情况报告"]])
+        assert "关于召开2023年度专题组织生活会情况的报告" in report
+        assert f"共查摆问题{len(problems)}条" in report
+        assert f"应到党员{len(raw(bid, '参会人员'))}人" in report
+        assert "—1—" in report
+        check = squash(pdf_texts[rendered[bid]["对照检查材料"]])
+        assert f"{org}2023年度专题组织生活会对照检查材料" in check
+        listing = squash(pdf_texts[rendered[bid]["整改清单"]])
+        assert f"制定整改措施{len(raw(bid, '整改台账'))}条" in listing
+
+
+def test_pdf_without_soffice_is_a_clear_error(tmp_path, monkeypatch, rendered):
+    monkeypatch.setenv("ORGLIFE_SOFFICE", str(tmp_path / "no-soffice"))
+    with pytest.raises(PdfError, match="LibreOffice"):
+        convert_to_pdf([rendered[BRANCH_IDS[0]]["情况报告"]], tmp_path / "pdf")
+    assert not list((tmp_path / "pdf").glob("*.pdf"))
+
+
+# --- optional parts vanish cleanly ---------------------------------------------------------
+
+def test_optional_parts_leave_no_trace(tmp_path):
+    content = clone(valid_content())
+    content.tables["guests"] = []
+    content.tables["previous"] = []
+    content.tables["talks"] = []
+    content.info["agenda"] = None
+    content.info["place"] = None
+    content.info["basis_title"] = None
+    for m in content.tables["members"]:
+        m["appraisal"] = None
+    docs = render_workbook(write_workbook(content, tmp_path / "b.xlsx"), tmp_path / "out").docx
+    report, check, _ = ("\n".join(docx_lines(d)) for d in docs)
+    for text in (report, check):
+        assert "{" not in text and "}" not in text
+        for dangling in ("，。", "：。", "、。", "；。", "在召开", "《》", "（）", "None"):
+            assert dangling not in text
+    assert "到会指导" not in report and "列席" not in report
+    assert "民主评议" not in report and "议程" not in report and "谈心谈话" not in report.split("一、")[1].split("二、")[0].replace("谈心谈话中", "")
+    assert "二是广泛听取意见建议" in report and "三是精心撰写检视材料" in report
+    lines = check.split("\n")
+    assert [l for l in lines if l[:2] in ("一、", "二、", "三、", "四、")] == [
+        "一、存在的问题", "二、原因剖析", "三、整改措施和努力方向"]
+    assert "按照上级党组织的部署" in check
+    assert "马国栋因外出培训未参会" in report
+
+
+def test_cn_numbers():
+    assert [cn_number(n) for n in (1, 9, 10, 11, 19, 20, 21, 99, 100, 101, 110, 1005)] == [
+        "一", "九", "十", "十一", "十九", "二十", "二十一", "九十九", "一百", "一百零一", "一百一十", "一千零五"]
+
+
+# --- safety -----------------------------------------------------------------------------------
+
+def test_cell_text_is_never_markup(tmp_path):
+    content = clone(valid_content())
+    p = content.tables["problems"][0]
+    p["summary"] = "A&B<C>"
+    p["detail"] = "{{ 7*7 }} 与 {% for %} 原样保留"
+    content.tables["causes"][0]["content"] = "</w:t></w:r><w:r><w:t>注入"
+    docs = render_workbook(write_workbook(content, tmp_path / "b.xlsx"), tmp_path / "out").docx
+    for doc in docs[:2]:
+        text = "\n".join(docx_lines(doc))
+        assert "一是A&B<C>。{{ 7*7 }} 与 {% for %} 原样保留。" in text
+        assert "49" not in text
+    assert "</w:t></w:r><w:r><w:t>注入" in "\n".join(docx_lines(docs[1]))
+    assert "A&B<C>" in "\n".join(docx_lines(docs[2]))
+
+
+def test_sandbox_refuses_code_in_template(tmp_path):
+    template = make_template(tmp_path / "t" / "情况报告.docx", "{{ cycler.__init__.__globals__ }}")
+    with pytest.raises(TemplateError, match="不允许执行"):
+        render.render_docx(template, render.example_context(), tmp_path / "x.docx")
+    branch = read_branch(write_workbook(valid_content(), tmp_path / "b.xlsx"))
+    with pytest.raises(TemplateError, match="不允许执行"):
+        render_branch(branch, tmp_path / "out", templates=template.parent)
+    assert not list((tmp_path / "out").iterdir())
+
+
+def test_undefined_variable_names_variable_and_template(tmp_path):
+    template = make_template(tmp_path / "对照检查材料.docx", "{{ org }}{{ orgname }}")
+    with pytest.raises(TemplateError) as err:
+        render.render_docx(template, render.example_context(), tmp_path / "x.docx")
+    assert "orgname" in str(err.value) and "对照检查材料.docx" in str(err.value)
+
+
+def test_runaway_template_is_stopped(tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "UNTRUSTED_TIME_LIMIT", 2)
+    make_template(tmp_path / "t" / "整改清单.docx",
+                  "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")
+    branch = read_branch(write_workbook(valid_content(), tmp_path / "b.xlsx"))
+    with pytest.raises(TemplateError, match="超时"):
+        render_branch(branch, tmp_path / "out", templates=tmp_path / "t")
+    make_template(tmp_path / "m" / "整改清单.docx", "{{ 'x' * 3000000000 }}")
+    with pytest.raises(TemplateError, match="内存"):
+        render_branch(branch, tmp_path / "out", templates=tmp_path / "m")
+    assert not list((tmp_path / "out").iterdir())
+
+
+def test_unit_templates_render_in_child_process(tmp_path):
+    make_template(tmp_path / "t" / "情况报告.docx", "{{ org }}共查摆问题{{ problem_count }}条")
+    branch = read_branch(write_workbook(valid_content(), tmp_path / "b.xlsx"))
+    docs = render_branch(branch, tmp_path / "out", templates=tmp_path / "t")
+    assert docx_lines(docs[0]) == ["综合科党支部共查摆问题3条"]
+    assert "存在的问题" in "\n".join(docx_lines(docs[1]))  # built-in template for the others
+
+
+def test_check_template(tmp_path, capsys):
+    good = make_template(tmp_path / "good.docx", "{{ org }}{% for c in categories %}{{ c.heading }}{% endfor %}")
+    bad = make_template(tmp_path / "bad.docx", "{{ org }}{{ 支部名称 }}{{ orgname }}")
+    broken = make_template(tmp_path / "broken.docx", "{% if org %}没有结束")
+    assert render.check_template(good).unknown == []
+    assert render.check_template(bad).unknown == ["orgname", "支部名称"]
+    with pytest.raises(TemplateError, match="语法错误"):
+        render.check_template(broken)
+    assert main(["check-template", str(good)]) == 0
+    assert main(["check-template", str(bad)]) == 1
+    assert "orgname" in capsys.readouterr().out
+    assert main(["check-template", str(broken)]) == 1
+
+
+# --- files -------------------------------------------------------------------------------------
+
+def test_file_names_are_sanitised(tmp_path):
+    content = clone(valid_content())
+    content.info["org_name"] = "../办公室/党支部"
+    out = tmp_path / "out"
+    docs = render_workbook(write_workbook(content, tmp_path / "b.xlsx"), out).docx
+    assert [d.parent for d in docs] == [out.resolve()] * 3
+    assert [d.name for d in docs] == [f"办公室_党支部_2023_{n}.docx" for n in DOCS]
+    assert sorted(p.name for p in tmp_path.rglob("*.docx")) == sorted(d.name for d in docs)
+
+
+def test_workbook_with_errors_writes_nothing(tmp_path, capsys):
+    content = clone(valid_content())
+    content.tables["members"][2]["absence_reason"] = None
+    book = write_workbook(content, tmp_path / "b.xlsx")
+    before = book.read_bytes()
+    with pytest.raises(WorkbookHasErrors) as err:
+        render_workbook(book, tmp_path / "out")
+    assert "absence-reason-missing" in err.value.report.codes()
+    assert main(["render", str(book), "-o", str(tmp_path / "out")]) == 1
+    out = capsys.readouterr().out
+    assert "参会人员!G4" in out and "未生成任何材料" in out
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    assert book.read_bytes() == before
+
+
+def test_cli_render(tmp_path, capsys):
+    book = write_workbook(valid_content(), tmp_path / "b.xlsx")
+    assert main(["render", str(book), "-o", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("已生成") == 3
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"综合科党支部_2023_{n}.docx" for n in DOCS)
+
+
+def test_context_matches_declaration(rendered):
+    """Every value the code provides is declared (and so in 变量说明.md), and nothing else."""
+    branch = read_branch(Path(rendered[BRANCH_IDS[0]]["情况报告"]).parent.parent / f"{BRANCH_IDS[0]}.xlsx")
+    ctx = build_context(branch)
+    assert set(ctx) == set(render.PROVIDED)
+
+    def same_shape(var, value):
+        if not var.fields:
+            return
+        items = [value] if var.example == "dict" else value
+        for item in items:
+            if item is None:
+                continue
+            assert set(item) == {f.name for f in var.fields}, var.name
+            for f in var.fields:
+                if f.name in item:
+                    same_shape(f, item[f.name])
+
+    for var in render.VARIABLES:
+        same_shape(var, ctx[var.name])
