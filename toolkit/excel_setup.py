@@ -16,7 +16,7 @@ import re
 import sys
 import sysconfig
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
 
 from toolkit.errors import UsageError
 from toolkit.excel_build import ENTRY_SCRIPT, XLWINGS_VERSION, installed_xlwings_version
@@ -47,10 +47,10 @@ class SetupPlan:
         return all(c.ok for c in self.checks)
 
 
-def entry_script(scripts_dir: Path | None = None, windows: bool | None = None) -> Path:
+def entry_script(scripts_dir: PurePath | None = None, windows: bool | None = None) -> Path:
     windows = os.name == "nt" if windows is None else windows
-    folder = Path(scripts_dir or sysconfig.get_path("scripts"))
-    return folder / (ENTRY_SCRIPT + (".exe" if windows else ""))
+    folder = (PureWindowsPath if windows else Path)(scripts_dir or sysconfig.get_path("scripts"))
+    return Path(str(folder / (ENTRY_SCRIPT + (".exe" if windows else ""))))
 
 
 def user_config_path(home: Path | None = None) -> Path:
