@@ -452,3 +452,26 @@ def test_launchers_pass_the_dropped_path_to_orglife(tmp_path):
         else:
             assert args.command == "collect" and args.paths == [dropped] and args.output == here + "汇总结果"
             assert args.cycle == here + "周期设置.xlsx"
+
+
+def test_distribute_and_template_with_macro(tmp_path, capsys):
+    import datetime as dt
+
+    from toolkit.workbook import Content, write_cycle_workbook
+
+    cycle = tmp_path / "周期设置.xlsx"
+    write_cycle_workbook(cycle, Content(
+        info={"superior": "市档案局机关党委", "meeting_type": "组织生活会", "year": 2023, "theme": "对照检视",
+              "deadline": dt.date(2023, 9, 15)},
+        tables={"branches": [{"branch_id": "ZB01", "org_name": "办公室党支部"},
+                             {"branch_id": "ZB02", "org_name": "综合科党支部"}],
+                "members": [{"org_name": "办公室党支部", "name": "王一鸣"}]}))
+    out = tmp_path / "下发"
+    assert cli_main(["distribute", str(cycle), "-o", str(out), "--macro"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["办公室党支部.xlsm", "生成材料.cmd", "综合科党支部.xlsm"]
+    assert cli_main(["template", "--macro", "-o", str(tmp_path / "空白.xlsx")]) == 0
+    assert "空白.xlsm" in capsys.readouterr().out
+    for path in (out / "办公室党支部.xlsm", tmp_path / "空白.xlsm"):
+        assert {(cap, macro) for _n, cap, macro in _vml_buttons(path)} == {
+            (CHECK_CAPTION, "[0]!SampleCall"), (RENDER_CAPTION, "[0]!SampleCall")}
+        assert "xlwings.conf" in openpyxl.load_workbook(path, keep_vba=True).sheetnames

@@ -180,8 +180,12 @@ def cmd_carry(args) -> int:
 def cmd_distribute(args) -> int:
     from toolkit.distribute import distribute
 
+    from toolkit.excel_build import write_launchers
+
     written = distribute(_existing(args.cycle), args.output, macro=args.macro)
-    _out(f"已为 {len(written)} 个支部生成预填好的填报表，保存在 {args.output}")
+    # WPS / LibreOffice users (and anyone without the macros) drop their workbook on this launcher
+    write_launchers(args.output, ("生成材料.cmd",))
+    _out(f"已为 {len(written)} 个支部生成预填好的填报表，保存在 {args.output}（附拖放启动器 生成材料.cmd）")
     return OK
 
 
@@ -205,11 +209,18 @@ def cmd_collect(args) -> int:
     result = collect(paths, args.output, cycle=_existing(args.cycle) if args.cycle else None,
                      as_of=_as_of(args.as_of), pdf=args.pdf, jobs=args.jobs,
                      previous=_existing(args.previous) if args.previous else None,
+                     previous_cycle=[_existing(p) for p in args.previous_cycle or []],
                      progress=True)
     fig, counts = result.figures, result.outcome_counts()
     _out(f"共收到 {len(result.files)} 个文件：" + "，".join(f"{k} {v}" for k, v in counts.items()) + "。")
     _out(f"已报送 {fig['已报送']} 个支部，未报送 {fig['未报送']} 个；问题 {fig['问题']} 条，"
          f"整改措施 {fig['措施']} 条，已逾期 {fig['逾期']} 条。")
+    if args.previous_cycle:
+        per = [(r.org_name or r.branch_id, r.counts.get("重复问题", 0)) for r in result.branches]
+        hit = [f"{name} {n} 条" for name, n in per if n]
+        more = f"等 {len(hit)} 个支部" if len(hit) > 10 else ""
+        _out(f"与上一周期重复的问题 {sum(n for _, n in per)} 条" + ("：" + "，".join(hit[:10]) + more if hit else "")
+             + "（详见“支部情况”和“校验问题”）。")
     for f in result.files:
         if f.outcome in (HAS_ERRORS, UNREADABLE, DUPLICATE, NOT_BRANCH):
             mark = "【错误】" if f.outcome in (HAS_ERRORS, UNREADABLE) else "【提醒】"
@@ -341,6 +352,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help="同时把汇总报告转换为 PDF（需要 LibreOffice）")
     p.add_argument("--jobs", type=int, help="并行读取的进程数（默认：全部 CPU 核）")
     p.add_argument("--previous", help="上一次生成的汇总表.xlsx：保留其中党委填写的“党委销号”“备注”")
+    p.add_argument("--previous-cycle", action="append", metavar="上期材料",
+                   help="上一周期的填报表文件夹、压缩包或汇总表.xlsx：标出与上次重复的问题（可多次使用）")
     p.set_defaults(func=cmd_collect)
 
     p = sub.add_parser("excel-setup", help="设置本机 Excel 按钮（Windows）：检查环境并写入 xlwings 用户配置")
