@@ -130,3 +130,18 @@ def test_carry_cli_errors(carried, capsys, tmp_path):
                  "-o", str(tmp_path / "o")]) == 1
     assert "没有读到上一周期" in capsys.readouterr().err
     shutil.rmtree(tmp_path / "empty")
+
+
+def test_same_result_from_previous_summary(carried):
+    """The committee may keep only last cycle's 汇总表.xlsx: carry reads 问题总表 and 整改总台账."""
+    from two_cycles import cycle_workbook
+
+    prev_cycle = cycle_workbook(carried / "上期周期设置.xlsx", sd.PREVIOUS_CYCLE)
+    assert main(["collect", str(carried / "上期回收"), "--cycle", str(prev_cycle), "--as-of", "2023-12-25",
+                 "-o", str(carried / "上期汇总")]) == 0
+    out = carried / "下发_汇总表"
+    assert main(["carry", str(carried / "上期汇总" / "汇总表.xlsx"), "--cycle",
+                 str(carried / "新周期设置.xlsx"), "-o", str(out)]) == 0
+    for bid, data in sd.PREVIOUS_BRANCHES.items():
+        _, rows = branch_rows(out / f"{data['基本信息']['党组织名称']}.xlsx")
+        assert rows == expected_rows(bid)

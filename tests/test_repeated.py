@@ -98,3 +98,25 @@ def test_check_previous_missing_path(cycles, capsys):
     _, cur, base = cycles
     assert main(["check", "--previous", str(base / "没有这个文件夹"), str(cur["ZB01"])]) == 2
     assert "找不到" in capsys.readouterr().err
+
+
+def test_collect_previous_cycle_counts_repeats_per_branch(cycles, capsys):
+    import python_calamine
+
+    from two_cycles import cycle_workbook
+
+    _, _, base = cycles
+    cycle = cycle_workbook(base / "周期设置.xlsx")
+    assert main(["collect", str(base / "本期"), "--cycle", str(cycle), "--previous-cycle", str(base / "上期"),
+                 "-o", str(base / "汇总")]) == 0
+    assert "与上一周期重复的问题 4 条" in capsys.readouterr().out
+    wb = python_calamine.CalamineWorkbook.from_path(str(base / "汇总" / "汇总表.xlsx"))
+    rows = wb.get_sheet_by_name("支部情况").to_python()
+    head = rows[0]
+    counts = {r[head.index("支部编号")]: r[head.index("与上次重复问题数")] for r in rows[1:]}
+    assert counts == {"ZB01": 1, "ZB02": 1, "ZB03": 1, "ZB04": 1}
+    issues = wb.get_sheet_by_name("校验问题").to_python()
+    ih = issues[0]
+    flagged = {(r[ih.index("支部编号")], r[ih.index("单元格")]) for r in issues[1:]
+               if r[ih.index("代码")] == "repeated-problem"}
+    assert flagged == {("ZB01", "A2"), ("ZB02", "A5"), ("ZB03", "A3"), ("ZB04", "A2")}

@@ -18,6 +18,7 @@ import shutil
 import stat
 import struct
 import tempfile
+import time
 import zipfile
 import zlib
 from collections import Counter
@@ -110,6 +111,7 @@ class CollectResult:
     cycle_info: dict[str, Any]
     others: list[BranchRecord] = field(default_factory=list)  # duplicates and other cycles
     figures: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, for benchmarks
     summary_path: Path | None = None
     report_path: Path | None = None
     pdf_paths: list[Path] = field(default_factory=list)
@@ -458,11 +460,13 @@ def measure_status(deadline: Any, status: Any, done_date: Any, as_of: dt.date) -
 def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
             cycle: str | os.PathLike | None = None, as_of: dt.date | None = None, pdf: bool = False,
             jobs: int | None = None, previous: str | os.PathLike | None = None,
+            previous_cycle: Iterable[str | os.PathLike] | None = None,
             progress: bool = True) -> CollectResult:
     """Read every returned workbook and write 汇总表.xlsx and 汇总报告.docx into out_dir.
 
     ``previous`` is last run's 汇总表.xlsx: the committee's own columns
-    (党委销号, 备注) are carried over from it.
+    (党委销号, 备注) are carried over from it. ``previous_cycle`` is the last
+    cycle's workbooks or 汇总表: problems repeating one of them are flagged.
     """
     from toolkit.fsutil import ensure_dir
 
@@ -476,6 +480,7 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
         from toolkit.distribute import load_cycle
 
         loaded = load_cycle(cycle)
+    clock = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="orglife-collect-") as tmp:
         files = gather(paths, Path(tmp))
         for f in files:
@@ -486,17 +491,31 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
                 read.append((f, payload))
             else:
                 f.outcome, f.reason = kind, payload
+    if previous_cycle:
+        from toolkit.previous import load_previous
+        from toolkit.repeated import flag_collected
+
+        # Before assemble, so the 提醒 counts and per-branch figures include the repeats.
+        flag_collected((rec for _, rec in read), load_previous(previous_cycle))
+    timings = {"read": time.perf_counter() - clock}
     result = assemble(files, read, loaded, as_of)
     from toolkit.consolidate import write_summary
 
+    clock = time.perf_counter()
     result.summary_path = write_summary(result, out_dir / "汇总表.xlsx", previous=previous)
+    timings["summary"] = time.perf_counter() - clock
     from toolkit.committee_report import write_committee_report
 
+    clock = time.perf_counter()
     result.report_path = write_committee_report(result, out_dir / "汇总报告.docx")
+    timings["report"] = time.perf_counter() - clock
     if pdf:
         from toolkit.pdf import convert_to_pdf
 
+        clock = time.perf_counter()
         result.pdf_paths = list(convert_to_pdf([result.report_path], out_dir))
+        timings["pdf"] = time.perf_counter() - clock
+    result.timings = timings
     return result
 
 

@@ -284,7 +284,7 @@ def guidance_text(rec: BranchRecord) -> str:
 
 def branch_headers(categories: Sequence[str]) -> list[str]:
     return ["支部编号", "党组织名称", "召开日期", "应到人数", "实到人数", "请假人数", "参会率", "上级指导",
-            "学习研讨次数", "谈心谈话次数", "征求意见条数", "查摆问题数",
+            "学习研讨次数", "谈心谈话次数", "征求意见条数", "查摆问题数", "与上次重复问题数",
             *categories, "其他类别", "整改措施数", "已完成", "推进中", "逾期",
             *(f"评议{a}" for a in APPRAISALS), "评议未填", "校验状态", "错误数", "提醒数", "来源文件"]
 
@@ -292,13 +292,14 @@ def branch_headers(categories: Sequence[str]) -> list[str]:
 def _branches(ws, result: CollectResult, fmt: _Fmt) -> None:
     cats = list(result.categories)
     headers = branch_headers(cats)
-    widths = [10, 22, 11, 8, 8, 8, 8, 30, 8, 8, 8, 8, *([8] * len(cats)), 8, 8, 8, 8, 8,
+    widths = [10, 22, 11, 8, 8, 8, 8, 30, 8, 8, 8, 8, 8, *([8] * len(cats)), 8, 8, 8, 8, 8,
               *([8] * len(APPRAISALS)), 8, 9, 7, 7, 40]
     _header(ws, headers, widths, fmt, filter_rows=len(result.branches))
     for r, (rec, per) in enumerate(zip(result.branches, result.figures["per_branch"]), start=1):
         values = [rec.branch_id, rec.org_name, rec.info.get("meeting_date"), per["应到"], per["实到"],
                   per["请假"], per["参会率"], guidance_text(rec), per["学习研讨"], per["谈心谈话"],
-                  per["征求意见"], per["问题"], *(per["类别"][c] for c in cats), per["类别"][OTHER_CATEGORY],
+                  per["征求意见"], per["问题"], per.get("重复问题"),  # blank unless --previous-cycle
+                  *(per["类别"][c] for c in cats), per["类别"][OTHER_CATEGORY],
                   per["措施"], per["已完成"], per["推进中"], per["逾期"], *(per[a] for a in APPRAISALS),
                   per["评议未填"], branch_state(rec), rec.errors, rec.warnings, rec.file]
         for c, v in enumerate(values):

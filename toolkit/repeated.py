@@ -168,3 +168,25 @@ def counts_by_branch(repeats: Iterable[Repeat]) -> dict[tuple[str, str], int]:
     for r in repeats:
         out[(r.current.branch_id, r.current.org_name)] += 1
     return dict(out)
+
+
+# --- collect ---------------------------------------------------------------------------
+
+def flag_collected(records, previous: PreviousCycle) -> list[Repeat]:
+    """Flag repeats on collect's BranchRecords: a warning in each record's issues and
+    ``counts["重复问题"]``, so 校验问题 lists them and 支部情况 counts them per branch."""
+    records = list(records)
+    current = []
+    for n, rec in enumerate(records):
+        rec.counts["重复问题"] = 0
+        # pid, level, owner, category, summary, detail, source, cell (collect.PROBLEM_FIELDS)
+        current.extend(ProblemRef(branch_id=rec.branch_id or "", org_name=rec.org_name or "", pid=p[0] or "",
+                                  summary=p[4], category=p[3] or "", where=f"{n}!{p[7]}")
+                       for p in rec.problems if p[4])
+    repeats = find_repeats(current, previous_refs(previous))
+    for r in repeats:
+        n, cell = r.current.where.split("!", 1)
+        rec = records[int(n)]
+        rec.issues.append(issue(IssueCode.REPEATED_PROBLEM, PROBLEMS.name, cell, r.current.pid, reason=r.reason))
+        rec.counts["重复问题"] += 1
+    return repeats
