@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""How fast the branch documents are made.
+
+    .venv/bin/python scripts/bench_render.py [--runs N] [--no-pdf]
+
+Prints the median time to render the three documents (情况报告, 对照检查材料,
+整改清单) of the largest sample branch, pinned to one core, after one warm-up
+render (the first render of a process loads and compiles the templates; the
+cache keeps them for the rest). Targets: ≤ 60 ms for the three documents;
+PDF conversion ≤ 0.3 s per document when converted in one batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from toolkit import sample_data
+from toolkit.read import read_branch
+from toolkit.render import build_context, render_branch
+from toolkit.schema import INFO, LIST_SHEETS
+from toolkit.workbook import Content, from_headers, write_branch_workbook
+
+
+def sample_workbook(branch_id: str, path: Path) -> Path:
+    data = sample_data.BRANCHES[branch_id]
+    tables = {s.key: [from_headers(s, r) for r in data.get(s.name, [])] for s in LIST_SHEETS}
+    write_branch_workbook(path, Content(info=from_headers(INFO, data["基本信息"]), tables=tables,
+                                        categories=tuple(sample_data.CYCLE.get("问题类别", ())) or None))
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--no-pdf", action="store_true")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+    with tempfile.TemporaryDirectory(prefix="bench_render_") as tmp:
+        tmp = Path(tmp)
+        books = {bid: sample_workbook(bid, tmp / f"{bid}.xlsx") for bid in sample_data.BRANCHES}
+        branches = {bid: read_branch(p) for bid, p in books.items()}
+        bid = max(branches, key=lambda b: sum(len(v) for v in branches[b].tables.values()))
+        branch = branches[bid]
+        rows = sum(len(v) for v in branch.tables.values())
+
+        start = time.perf_counter()
+        docs = render_branch(branch, tmp / "warm")
+        cold = time.perf_counter() - start
+        times, ctx_times = [], []
+        for i in range(args.runs):
+            start = time.perf_counter()
+            render_branch(branch, tmp / f"run{i % 3}")
+            times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            build_context(branch)
+            ctx_times.append(time.perf_counter() - start)
+        pages = ", ".join(f"{d.name} {d.stat().st_size // 1024} KB" for d in docs)
+        print(f"样本支部 {branch.name}（{bid}，{rows} 行数据）：{pages}")
+        print(f"首次生成三份材料（含加载、编译模板）：{cold * 1000:.0f} ms")
+        print(f"生成三份材料，中位数（单核，{args.runs} 次）：{statistics.median(times) * 1000:.1f} ms"
+              f"（最快 {min(times) * 1000:.1f} ms；其中计算数据 {statistics.median(ctx_times) * 1000:.2f} ms）"
+              f"，目标 ≤ 60 ms")
+
+        if not args.no_pdf:
+            from toolkit.pdf import convert_to_pdf
+
+            all_docs = [d for b in branches.values() for d in render_branch(b, tmp / "pdf-in" / b.name)]
+            start = time.perf_counter()
+            convert_to_pdf(all_docs, tmp / "pdf-out")
+            elapsed = time.perf_counter() - start
+            print(f"PDF：一次转换 {len(all_docs)} 份用时 {elapsed:.1f} s，"
+                  f"平均每份 {elapsed / len(all_docs):.2f} s（含 LibreOffice 启动），目标 ≤ 0.3 s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
