@@ -200,6 +200,21 @@ def _as_of(text: str | None):
         raise UsageError(f"--as-of 的日期“{text}”无法识别：{exc.hint}") from exc
 
 
+def cmd_remind(args) -> int:
+    from toolkit.remind import remind
+
+    result = remind(_existing(args.summary), args.output, as_of=_as_of(args.as_of), sender=args.sender or "")
+    if not result.notices:
+        _out(f"截至{result.as_of:%Y-%m-%d}，没有需要催办的支部（均已报送，没有逾期或10天内到期的整改措施）。")
+        return OK
+    for n in result.notices:
+        parts = (["未报送"] if n.unreported else []) + ([f"逾期 {len(n.overdue)} 条"] if n.overdue else []) \
+            + ([f"10天内到期 {len(n.due_soon)} 条"] if n.due_soon else [])
+        _out(f"  {n.name}：{'，'.join(parts)}")
+    _out(f"已为 {len(result.notices)} 个支部写出催办提醒（.docx 和 .txt）到 {args.output}")
+    return OK
+
+
 def cmd_collect(args) -> int:
     from toolkit.collect import DUPLICATE, HAS_ERRORS, NOT_BRANCH, UNREADABLE, collect
 
@@ -355,6 +370,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous-cycle", action="append", metavar="上期材料",
                    help="上一周期的填报表文件夹、压缩包或汇总表.xlsx：标出与上次重复的问题（可多次使用）")
     p.set_defaults(func=cmd_collect)
+
+    p = sub.add_parser("remind", help="根据汇总表给未报送、整改逾期或即将到期的支部写催办提醒")
+    p.add_argument("summary", metavar="汇总表", help="orglife collect 生成的汇总表.xlsx")
+    p.add_argument("--as-of", help="统计日期（默认今天），如 2024-01-15")
+    p.add_argument("-o", "--output", required=True, help="输出文件夹，如 催办")
+    p.add_argument("--sender", help="落款单位，如 临江市交通运输局机关党委（不填则只写日期）")
+    p.set_defaults(func=cmd_remind)
 
     p = sub.add_parser("excel-setup", help="设置本机 Excel 按钮（Windows）：检查环境并写入 xlwings 用户配置")
     p.add_argument("--print", action="store_true", help="只显示检查结果和将写入的配置，不写文件（任何系统可用）")
