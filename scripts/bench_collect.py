@@ -223,6 +223,7 @@ def main() -> int:
             wall = time.perf_counter() - start
         fig = result.figures
         print(f"collect：{wall:.1f} s，{len(files) / wall:.0f} 个/秒，峰值内存（含子进程）{rss.peak / 1024 ** 2:.0f} MB")
+        print("  分段：" + "，".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
         print(f"  汇总：{fig['已报送']} 个支部，问题 {fig['问题']} 条，整改措施 {fig['措施']} 条；"
               f"汇总表 {result.summary_path.stat().st_size / 1024 ** 2:.1f} MB")
         self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

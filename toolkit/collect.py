@@ -92,9 +92,9 @@ class BranchRecord:
         return len(self.issues) - self.errors
 
 
-PROBLEM_FIELDS = ("pid", "level", "owner", "category", "summary", "detail", "source", "cell")
+PROBLEM_FIELDS = ("pid", "level", "owner", "category", "summary", "detail", "source", "_row")
 MEASURE_FIELDS = ("pid", "measure", "owner", "deadline", "status", "done_date", "evidence",
-                  "closed_date", "cell")
+                  "closed_date", "_row")
 _INFO_KEPT = ("superior", "org_name", "meeting_type", "year", "theme", "meeting_date", "place", "host",
               "report_date")
 
@@ -360,10 +360,8 @@ def compact(branch, issues: list[Issue], shown: str, saved: str = "") -> BranchR
         **{a: appraisal.get(a, 0) for a in APPRAISALS},
         "评议未填": appraisal.get(None, 0),
     }
-    problems = [tuple(r.get(k) for k in PROBLEM_FIELDS[:-1]) + (branch.cell(PROBLEMS.key, r, "pid"),)
-                for r in branch.rows(PROBLEMS.key)]
-    measures = [tuple(r.get(k) for k in MEASURE_FIELDS[:-1]) + (branch.cell(MEASURES.key, r, "pid"),)
-                for r in branch.rows(MEASURES.key)]
+    problems = [tuple(r.get(k) for k in PROBLEM_FIELDS) for r in branch.rows(PROBLEMS.key)]
+    measures = [tuple(r.get(k) for k in MEASURE_FIELDS) for r in branch.rows(MEASURES.key)]
     guests = [(r.get("name") or "", r.get("title") or "", r.get("mode") or "")
               for r in branch.rows("guests")]
     info = {k: branch.info.get(k) for k in _INFO_KEPT}

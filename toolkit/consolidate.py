@@ -56,9 +56,9 @@ CHART_MAX_BRANCHES = 30
 
 LEDGER_HEADERS = ("支部编号", "党组织名称", "问题编号", "问题类别", "问题概述", "整改措施", "责任人",
                   "整改时限", "完成状态", "完成日期", "整改成效及佐证", "销号日期", "统计日状态",
-                  "剩余天数", "党委销号", "备注", "来源")
+                  "剩余天数", "党委销号", "备注", "原表行号")
 PROBLEM_HEADERS = ("支部编号", "党组织名称", "问题编号", "层级", "责任主体", "问题类别", "问题概述",
-                   "具体表现", "问题来源", "整改措施数", "支部校验状态", "来源")
+                   "具体表现", "问题来源", "整改措施数", "支部校验状态", "原表行号")
 _EPOCH = dt.date(1899, 12, 30)
 
 
@@ -308,7 +308,7 @@ def _branches(ws, result: CollectResult, fmt: _Fmt) -> None:
 
 def _problems(ws, result: CollectResult, fmt: _Fmt) -> None:
     total = sum(len(b.problems) for b in result.branches)
-    _header(ws, PROBLEM_HEADERS, (10, 20, 9, 9, 9, 10, 36, 60, 10, 9, 10, 30), fmt, filter_rows=total)
+    _header(ws, PROBLEM_HEADERS, (10, 20, 9, 9, 9, 10, 36, 60, 10, 9, 10, 8), fmt, filter_rows=total)
     r = 0
     text, write_string, write_number = fmt.text, ws.write_string, ws.write_number
     for rec in result.branches:
@@ -317,7 +317,7 @@ def _problems(ws, result: CollectResult, fmt: _Fmt) -> None:
             per_pid[m[0]] = per_pid.get(m[0], 0) + 1
         state = branch_state(rec)
         bid, org = rec.branch_id or "", rec.org_name or ""
-        for pid, level, owner, category, summary, detail, source, cell in rec.problems:
+        for pid, level, owner, category, summary, detail, source, row in rec.problems:
             r += 1
             write_string(r, 0, bid, text)
             write_string(r, 1, org, text)
@@ -327,12 +327,14 @@ def _problems(ws, result: CollectResult, fmt: _Fmt) -> None:
                     write_string(r, c, str(v), text)
             write_number(r, 9, per_pid.get(pid, 0), fmt.int)
             write_string(r, 10, state, text)
-            write_string(r, 11, f"{rec.file}!问题清单!{cell}", text)
+            # the row in the branch's own 问题清单 (its file is in 支部情况): a number costs less than text
+            if row:
+                write_number(r, 11, row, fmt.int)
 
 
 def _ledger(ws, result: CollectResult, fmt: _Fmt, notes: LedgerMarks | None) -> None:
     total = sum(len(b.measures) for b in result.branches)
-    widths = (10, 20, 9, 10, 30, 44, 10, 11, 9, 11, 30, 11, 11, 8, 11, 20, 30)
+    widths = (10, 20, 9, 10, 30, 44, 10, 11, 9, 11, 30, 11, 11, 8, 11, 20, 8)
     headers = list(LEDGER_HEADERS) + (notes.extra if notes else [])
     leftovers = notes.leftovers if notes else []
     _header(ws, headers, widths + (16,) * (len(headers) - len(widths)), fmt, filter_rows=total + len(leftovers))
@@ -350,7 +352,7 @@ def _ledger(ws, result: CollectResult, fmt: _Fmt, notes: LedgerMarks | None) -> 
     for rec in result.branches:
         problems = {p[0]: p for p in rec.problems}
         bid, org = rec.branch_id or "", rec.org_name or ""
-        for pid, measure, owner, deadline, status, done_date, evidence, closed, cell in rec.measures:
+        for pid, measure, owner, deadline, status, done_date, evidence, closed, row in rec.measures:
             r += 1
             prob = problems.get(pid)
             write_string(r, 0, bid, text)
@@ -387,7 +389,8 @@ def _ledger(ws, result: CollectResult, fmt: _Fmt, notes: LedgerMarks | None) -> 
                 if name == "销号日期" and isinstance(closed, dt.date):
                     continue  # the branch's own 销号日期 is the newer word
                 _put(ws, r, column[name], value, fmt)
-            write_string(r, 16, f"{rec.file}!整改台账!{cell}", text)
+            if row:
+                write_number(r, 16, row, fmt.int)
     # Marks whose measure is no longer in any workbook stay visible at the end, with why.
     for mark in leftovers:
         r += 1
