@@ -113,7 +113,7 @@ def test_committee_closure_stops_the_reminder(summary):
         assert got is None
 
 
-def test_nothing_to_do_writes_nothing(summary, capsys):
+def test_before_any_deadline_only_the_unreported_branch(summary, capsys):
     out = summary / "催办3"
     # Long before any deadline, and pretending everybody reported: only ZB05 is due a notice.
     assert main(["remind", str(summary / "汇总" / "汇总表.xlsx"), "--as-of", "2023-09-01", "-o", str(out)]) == 0

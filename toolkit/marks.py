@@ -28,8 +28,8 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from toolkit.errors import InputError, WorkbookError
-from toolkit.previous import SUMMARY_MEASURES, branch_key_name, text_key
-from toolkit.read import header_key, open_workbook, sheet_rows
+from toolkit.previous import SUMMARY_MEASURES, branch_key_name, open_summary, text_key
+from toolkit.read import header_key, sheet_rows
 from toolkit.values import clean_text, fold, is_blank
 
 # Columns of 整改总台账 the committee fills. Other columns that consolidate
@@ -192,7 +192,7 @@ def carry_committee_marks(previous_summary_path: str | os.PathLike,
     if not path.exists():
         raise InputError(f"找不到上次的汇总表：{path}")
     try:
-        wb = open_workbook(path)
+        wb = open_summary(path)
     except WorkbookError as exc:
         raise InputError(f"上次的汇总表无法读取：{exc}") from exc
     try:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import InputError, UsageError, WorkbookError
-from toolkit.read import header_key, open_workbook, read_branch, sheet_rows
+from toolkit.read import header_key, read_branch, sheet_rows
 from toolkit.values import BadValue, clean_name, clean_text, fold, is_blank, parse_date, parse_deadline
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -162,9 +162,42 @@ def workbook_files(paths: Iterable[str | os.PathLike], stack: ExitStack) -> Iter
 
 # --- reading ---------------------------------------------------------------------
 
+MAX_SUMMARY_BYTES = 500 * 1024 * 1024
+MAX_SUMMARY_UNZIPPED = 4 * 1024 ** 3
+
+
+def open_summary(path: str | os.PathLike):
+    """Open a 汇总表.xlsx. It is the committee's own, possibly large file (10,000
+    branches make 100,000+ ledger rows), so the branch workbook's row limits do
+    not apply; the container is still checked before calamine inflates it."""
+    import python_calamine
+
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_SUMMARY_BYTES:
+            raise WorkbookError(f"{path.name} 过大（{size // 1024 ** 2} MB），不像是汇总表", path=str(path))
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if "xl/workbook.xml" not in zf.namelist():
+                raise WorkbookError(f"{path.name} 不是 Excel 工作簿（.xlsx）", path=str(path), reason="not-branch")
+            if sum(i.file_size for i in infos) > MAX_SUMMARY_UNZIPPED or any(
+                    i.file_size > 10 * 1024 ** 2 and i.file_size > 200 * max(i.compress_size, 1) for i in infos):
+                raise WorkbookError(f"{path.name} 解压后过大或压缩比异常，已拒绝读取", path=str(path))
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except zipfile.BadZipFile as exc:
+        raise WorkbookError(f"{path.name} 不是 .xlsx 工作簿或已损坏", path=str(path), reason="not-branch") from exc
+    except OSError as exc:
+        raise WorkbookError(f"无法读取 {path.name}：{exc.strerror or exc}", path=str(path)) from exc
+    except WorkbookError:
+        raise
+    except Exception as exc:  # calamine raises several unrelated types for broken files
+        raise WorkbookError(f"{path.name} 无法打开（{type(exc).__name__}）", path=str(path)) from exc
+
+
 def is_summary_workbook(path: Path) -> bool:
     try:
-        wb = open_workbook(path)
+        wb = open_summary(path)
     except WorkbookError:
         return False
     try:
@@ -273,7 +306,7 @@ def _deadline(value: Any) -> dt.date | str | None:
 def read_summary(path: Path, shown: str = "") -> list[PrevBranch]:
     """Branches of a previous 汇总表.xlsx (问题总表 and 整改总台账)."""
     shown = shown or path.name
-    wb = open_workbook(path)
+    wb = open_summary(path)
     try:
         problems, pcols = _table(wb, SUMMARY_PROBLEMS)
         measures, _ = _table(wb, SUMMARY_MEASURES)

@@ -18,8 +18,8 @@ from typing import Any
 
 from toolkit.errors import InputError, WorkbookError
 from toolkit.fsutil import atomic_path, ensure_dir, inside, safe_filename
-from toolkit.previous import SUMMARY_MEASURES, branch_key_name
-from toolkit.read import header_key, open_workbook, sheet_rows
+from toolkit.previous import SUMMARY_MEASURES, branch_key_name, open_summary
+from toolkit.read import header_key, sheet_rows
 from toolkit.schema import LONG_TERM
 from toolkit.values import BadValue, clean_text, format_date, is_blank, parse_date, parse_deadline
 
@@ -102,7 +102,7 @@ def read_reminders(summary_path: str | os.PathLike, as_of: dt.date) -> RemindRes
     if not path.exists():
         raise InputError(f"找不到汇总表：{path}")
     try:
-        wb = open_workbook(path)
+        wb = open_summary(path)
     except WorkbookError as exc:
         raise InputError(f"汇总表无法读取：{exc}") from exc
     try:

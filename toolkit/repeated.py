@@ -179,9 +179,9 @@ def flag_collected(records, previous: PreviousCycle) -> list[Repeat]:
     current = []
     for n, rec in enumerate(records):
         rec.counts["重复问题"] = 0
-        # pid, level, owner, category, summary, detail, source, cell (collect.PROBLEM_FIELDS)
+        # pid, level, owner, category, summary, detail, source, Excel row (collect.PROBLEM_FIELDS)
         current.extend(ProblemRef(branch_id=rec.branch_id or "", org_name=rec.org_name or "", pid=p[0] or "",
-                                  summary=p[4], category=p[3] or "", where=f"{n}!{p[7]}")
+                                  summary=p[4], category=p[3] or "", where=f"{n}!{_where(p[7])}")
                        for p in rec.problems if p[4])
     repeats = find_repeats(current, previous_refs(previous))
     for r in repeats:
@@ -190,3 +190,8 @@ def flag_collected(records, previous: PreviousCycle) -> list[Repeat]:
         rec.issues.append(issue(IssueCode.REPEATED_PROBLEM, PROBLEMS.name, cell, r.current.pid, reason=r.reason))
         rec.counts["重复问题"] += 1
     return repeats
+
+
+def _where(row) -> str:
+    """collect keeps a problem's Excel row (a number); older records kept its cell."""
+    return f"第{row}行" if isinstance(row, int) else str(row or "")
