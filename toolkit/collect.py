@@ -114,6 +114,7 @@ class CollectResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, for benchmarks
     summary_path: Path | None = None
     report_path: Path | None = None
+    appraisal_path: Path | None = None  # 民主评议情况汇总表.docx
     pdf_paths: list[Path] = field(default_factory=list)
 
     def outcome_counts(self) -> Counter:
@@ -506,6 +507,9 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
 
     clock = time.perf_counter()
     result.report_path = write_committee_report(result, out_dir / "汇总报告.docx")
+    from toolkit.appraisal import write_for_collect
+
+    result.appraisal_path = write_for_collect(result, out_dir)
     timings["report"] = time.perf_counter() - clock
     if pdf:
         from toolkit.pdf import convert_to_pdf

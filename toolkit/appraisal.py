@@ -1,0 +1,131 @@
+"""民主评议党员: per-branch counts and the committee's 民主评议情况汇总表.
+
+The rules (预备党员 are not graded; 优秀 normally no more than one third of
+those graded) are checked per branch by validate.py; the summary table shows
+the counts beside whatever those checks found, so the committee sees both in
+one place before reporting upward.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import IssueCode
+from toolkit.fsutil import atomic_path
+from toolkit.values import format_date
+
+GRADES = ("优秀", "合格", "基本合格", "不合格")
+NOT_GRADED = "不评定"
+APPRAISALS = (*GRADES, NOT_GRADED)
+BLANK = "未填"
+TITLE = "民主评议情况汇总表"
+
+
+def appraisal_counts(members: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Counts of 优秀/合格/基本合格/不合格/不评定/未填 over 参会人员 rows (key ``appraisal``),
+    plus 党员人数, 参评人数 (graded) and 预备党员."""
+    members = list(members)
+    seen = Counter(m.get("appraisal") for m in members)
+    counts = {a: seen.get(a, 0) for a in APPRAISALS}
+    counts[BLANK] = seen.get(None, 0) + seen.get("", 0)
+    counts["党员人数"] = len(members)
+    counts["参评人数"] = sum(counts[g] for g in GRADES)
+    counts["预备党员"] = sum(1 for m in members if m.get("category") == "预备党员")
+    return counts
+
+
+@dataclass
+class AppraisalRow:
+    branch_id: str
+    org_name: str
+    counts: dict[str, int]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def excellent_share(self) -> float | None:
+        rated = self.counts.get("参评人数") or sum(self.counts.get(g, 0) for g in GRADES)
+        return self.counts.get("优秀", 0) / rated if rated else None
+
+
+def rows_from_collect(result) -> list[AppraisalRow]:
+    """One row per reported branch of a collect.CollectResult, with the rules' findings as notes."""
+    out = []
+    for rec in result.branches:
+        c = dict(rec.counts)
+        counts = {a: c.get(a, 0) for a in APPRAISALS}
+        counts[BLANK] = c.get("评议未填", 0)
+        counts["党员人数"] = c.get("应到", 0)
+        counts["参评人数"] = sum(counts[g] for g in GRADES)
+        notes = []
+        codes = Counter(i.code for i in rec.issues)
+        if codes[IssueCode.TOO_MANY_EXCELLENT]:
+            notes.append("优秀超过参评人数的三分之一")
+        if codes[IssueCode.PROBATIONARY_GRADED]:
+            notes.append(f"{codes[IssueCode.PROBATIONARY_GRADED]}名预备党员评定了等次")
+        if counts[BLANK]:
+            notes.append(f"{counts[BLANK]}人未填等次")
+        out.append(AppraisalRow(rec.branch_id or "", rec.org_name or "", counts, notes))
+    return out
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+
+def write_appraisal_table(rows: list[AppraisalRow], path: str | os.PathLike, *, title_prefix: str = "",
+                          as_of: dt.date | None = None, missing: Iterable[str] = ()) -> Path:
+    """民主评议情况汇总表.docx: a landscape GB/T 9704 table, one row per branch and a total."""
+    from toolkit.docx_format import STYLE, gbt9704_table, new_gbt9704_document
+
+    path = Path(path)
+    doc = new_gbt9704_document(landscape=True)
+    doc.add_paragraph(f"{title_prefix}{TITLE}", style=STYLE.title)
+    if as_of:
+        doc.add_paragraph(f"统计日期：{format_date(as_of)}", style=STYLE.no_indent)
+    headers = ["序号", "党组织名称", "党员人数", "参评人数", "优秀", "优秀占比", "合格", "基本合格", "不合格",
+               "不评定（预备党员）", "未填", "备注"]
+    widths = [10, 52, 15, 15, 13, 18, 13, 15, 13, 20, 12, 29]  # 225 mm: the landscape 版心
+    table = gbt9704_table(doc, headers, widths)
+    total = Counter()
+    for n, row in enumerate(rows, start=1):
+        c = row.counts
+        for key in ("党员人数", "参评人数", *APPRAISALS, BLANK):
+            total[key] += c.get(key, 0)
+        _add_row(doc, table, [str(n), row.org_name or row.branch_id, str(c["党员人数"]), str(c["参评人数"]),
+                              str(c["优秀"]), _pct(c["优秀"], c["参评人数"]), str(c["合格"]), str(c["基本合格"]),
+                              str(c["不合格"]), str(c[NOT_GRADED]), str(c[BLANK]), "；".join(row.notes)], STYLE)
+    _add_row(doc, table, ["", "合计", str(total["党员人数"]), str(total["参评人数"]), str(total["优秀"]),
+                          _pct(total["优秀"], total["参评人数"]), str(total["合格"]), str(total["基本合格"]),
+                          str(total["不合格"]), str(total[NOT_GRADED]), str(total[BLANK]), ""], STYLE)
+    missing = list(missing)
+    if missing:
+        doc.add_paragraph(f"未报送的支部（{len(missing)}个，未列入本表）：" + "、".join(missing) + "。",
+                          style=STYLE.body)
+    doc.add_paragraph("说明：预备党员参加评议，不评定等次；评为优秀的一般不超过参评党员的三分之一。",
+                      style=STYLE.body)
+    with atomic_path(path) as tmp:
+        doc.save(str(tmp))
+    return path
+
+
+def _add_row(doc, table, values: list[str], style) -> None:
+    cells = table.add_row().cells
+    for cell, value in zip(cells, values):
+        para = cell.paragraphs[0]
+        para.style = doc.styles[style.table]
+        para.add_run(value)
+
+
+def write_for_collect(result, out_dir: str | os.PathLike) -> Path:
+    """The committee's 民主评议情况汇总表 beside 汇总表.xlsx."""
+    info = result.cycle_info or {}
+    prefix = f"{info['year']}年度" if info.get("year") else ""
+    return write_appraisal_table(rows_from_collect(result), Path(out_dir) / f"{TITLE}.docx",
+                                 title_prefix=prefix, as_of=result.as_of,
+                                 missing=[m.get("org_name") or m.get("branch_id") or "" for m in result.missing])
