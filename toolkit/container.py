@@ -21,6 +21,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError, TreeBuilder, XMLPullParser
@@ -159,7 +160,7 @@ def _inspect_zip(path: Path) -> Container:
             return container
     except WorkbookError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
             NotImplementedError, RuntimeError) as exc:
         # RuntimeError: zipfile's "password required" for encrypted entries;
         # NotImplementedError: a compression method nobody writes workbooks with.
