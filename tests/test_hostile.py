@@ -205,3 +205,122 @@ def test_python_m_toolkit_on_a_broken_file(corpus, tmp_path):
     assert done.returncode == INPUT_ERRORS
     assert "下载一半.xlsx 文件已损坏" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+# --- collect: every input accounted for, nothing lost, interrupted runs leave no half files ---
+
+FINAL_NAMES = ("汇总表.xlsx", "汇总报告.docx")
+
+
+def run_cli(args: list[str], cwd: Path, tmpdir: Path, timeout: int = 120) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmpdir)}
+    env.pop("ORGLIFE_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def file_list(summary: Path) -> list[tuple[str, str, str]]:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(summary, read_only=True)["文件清单"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = list(rows[0])
+    at = {h: head.index(h) for h in ("文件", "结果", "说明")}
+    return [(r[at["文件"]], r[at["结果"]], r[at["说明"]]) for r in rows[1:] if r[at["文件"]]]
+
+
+def test_collect_lists_every_corpus_file_once_and_writes_only_its_output(corpus, tmp_path):
+    from toolkit.collect import DONE, DUPLICATE, NOT_BRANCH, OUTCOMES, UNREADABLE
+
+    folder, paths, hashes = corpus
+    work, tmp, out = tmp_path / "cwd", tmp_path / "tmp", tmp_path / "汇总"
+    work.mkdir()
+    tmp.mkdir()
+    done = run_cli(["collect", str(folder), "-o", str(out), "--jobs", "2"], work, tmp)
+    text = done.stdout + done.stderr
+    assert done.returncode == INPUT_ERRORS, text
+    assert "Traceback" not in text and "程序内部错误" not in text
+
+    listed = file_list(out / "汇总表.xlsx")
+    names = [Path(shown).name for shown, _, _ in listed]
+    assert sorted(names) == sorted(p.name for p in folder.iterdir())  # each input exactly once
+    outcome = {Path(shown).name: (result, reason) for shown, result, reason in listed}
+    assert all(result in OUTCOMES and reason for result, reason in outcome.values())
+    for case in CASES:
+        if case.code == "unreadable-file" and not case.file.startswith("~$"):
+            assert outcome[case.file][0] == UNREADABLE, case.file
+            assert case.fragment in outcome[case.file][1], case.file
+    assert outcome["~$综合科党支部.xlsx"][0] == NOT_BRANCH
+    assert outcome["周期设置.xlsx"][0] == NOT_BRANCH
+    assert outcome["其他周期.xlsx"][0] == NOT_BRANCH and "其他周期" in outcome["其他周期.xlsx"][1]
+    # every readable copy of the one branch: one is used, the rest are duplicates
+    readable = [c.file for c in CASES if c.status == 0 and c.file != "其他周期.xlsx"] + [VALID_NAME]
+    used = [n for n in readable if outcome[n][0] in (DONE, "有错误")]
+    assert len(used) == 1 and all(outcome[n][0] == DUPLICATE for n in readable if n not in used)
+
+    assert {p.name for p in out.iterdir()} >= set(FINAL_NAMES)
+    assert not [p for p in out.iterdir() if p.name.startswith(".~orglife")]
+    assert list(work.iterdir()) == [] and list(tmp.iterdir()) == []
+    assert {n: digest(p) for n, p in paths.items()} == hashes
+
+
+def _kill_when(proc: subprocess.Popen, ready, limit: float = 60) -> bool:
+    """SIGKILL the process as soon as ``ready()``; False when it finished first."""
+    import time
+
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            return False
+        if ready():
+            proc.kill()
+            proc.wait(10)
+            return True
+        time.sleep(0.005)
+    proc.kill()
+    raise AssertionError("collect neither finished nor reached the point to interrupt")
+
+
+@pytest.fixture(scope="module")
+def many_returns(corpus, tmp_path_factory) -> Path:
+    """60 copies of one valid workbook: enough reading to interrupt halfway."""
+    import shutil
+
+    _, paths, _ = corpus
+    folder = tmp_path_factory.mktemp("returns")
+    for i in range(60):
+        shutil.copyfile(paths[VALID_NAME], folder / f"支部{i:02d}.xlsx")
+    return folder
+
+
+@pytest.mark.parametrize("moment", ["reading", "writing"])
+def test_collect_killed_halfway_leaves_no_partial_output_and_a_rerun_succeeds(many_returns, tmp_path, moment):
+    import zipfile
+
+    work, tmp, out = tmp_path / "cwd", tmp_path / "tmp", tmp_path / "汇总"
+    for d in (work, tmp):
+        d.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)}
+    proc = subprocess.Popen([sys.executable, "-m", "toolkit", "collect", str(many_returns), "-o", str(out),
+                             "--jobs", "1"], cwd=work, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if moment == "reading":  # the temp copy folder exists once reading has begun
+        ready = lambda: any(tmp.iterdir())  # noqa: E731
+    else:  # the first output file (temporary name) has appeared
+        ready = lambda: out.exists() and any(out.iterdir())  # noqa: E731
+    assert _kill_when(proc, ready), "collect finished before it could be interrupted"
+    left = sorted(p.name for p in out.iterdir()) if out.exists() else []
+
+    if out.exists():
+        for p in out.iterdir():
+            # Only temporary names may be left; anything under a final name must be whole.
+            if not p.name.startswith(".~orglife"):
+                assert zipfile.ZipFile(p).testzip() is None, p.name
+    if moment == "reading":
+        assert not set(left) & set(FINAL_NAMES), left
+
+    again = run_cli(["collect", str(many_returns), "-o", str(out), "--jobs", "1"], work, tmp)
+    assert again.returncode == 0, again.stdout + again.stderr
+    listed = file_list(out / "汇总表.xlsx")
+    assert len(listed) == 60
+    assert zipfile.ZipFile(out / "汇总报告.docx").testzip() is None

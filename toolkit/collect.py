@@ -38,7 +38,7 @@ from toolkit.values import fold
 DONE, HAS_ERRORS, DUPLICATE, UNREADABLE, NOT_BRANCH = "已汇总", "有错误", "重复提交", "无法读取", "非填报表"
 OUTCOMES = (DONE, HAS_ERRORS, DUPLICATE, UNREADABLE, NOT_BRANCH)
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".et")  # the reader opens all of these by content
 # Zips within zips are opened this deep; deeper ones are listed, not opened.
 MAX_ZIP_DEPTH = 3
 MAX_ZIP_ENTRIES = 200_000
