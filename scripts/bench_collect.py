@@ -179,6 +179,12 @@ class PeakRSS:
         self._thread.join()
 
 
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def baseline(files: list[Path], out: Path) -> float:
     import pandas as pd
 
@@ -217,12 +223,17 @@ def main() -> int:
         from toolkit.collect import collect
 
         out = work / f"汇总_{args.n}"
+        cpu_before = _cpu()
+        load_before = os.getloadavg()[0]
         with PeakRSS() as rss:
             start = time.perf_counter()
             result = collect([inbox], out, as_of=dt.date(2023, 10, 15), jobs=jobs, progress=False)
             wall = time.perf_counter() - start
+        cpu = _cpu() - cpu_before
         fig = result.figures
         print(f"collect：{wall:.1f} s，{len(files) / wall:.0f} 个/秒，峰值内存（含子进程）{rss.peak / 1024 ** 2:.0f} MB")
+        print(f"  CPU 时间（本进程+子进程）{cpu:.1f} s；运行前 1 分钟负载 {load_before:.2f}、运行后 {os.getloadavg()[0]:.2f}"
+              f"（其他进程占用 CPU 时墙钟时间会变长）")
         print("  分段：" + "，".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
         print(f"  汇总：{fig['已报送']} 个支部，问题 {fig['问题']} 条，整改措施 {fig['措施']} 条；"
               f"汇总表 {result.summary_path.stat().st_size / 1024 ** 2:.1f} MB")

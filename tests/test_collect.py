@@ -110,7 +110,7 @@ def run(tmp_path_factory):
 
     out = base / "汇总"
     code = main(["collect", str(inbox), str(zip_path), "--cycle", str(cycle_path), "--as-of",
-                 AS_OF.isoformat(), "-o", str(out), "--jobs", "2"])
+                 AS_OF.isoformat(), "-o", str(out), "--jobs", "2", "--pdf"])
     return {"base": base, "inbox": inbox, "zip": zip_path, "out": out, "code": code, "cycle": cycle_path,
             "zb04": zb04}
 
@@ -305,10 +305,12 @@ def test_collect_bad_usage(tmp_path):
 
 
 def test_outputs_open_in_libreoffice(run, soffice):
-    pdfs = soffice([run["out"] / "汇总表.xlsx", run["out"] / "汇总报告.docx"], "pdf", run["base"] / "pdf")
     import subprocess
 
-    text = subprocess.run(["pdftotext", str(pdfs[1]), "-"], capture_output=True, text=True, check=True).stdout
+    report_pdf = run["out"] / "汇总报告.pdf"  # written by collect --pdf
+    assert report_pdf.stat().st_size > 0
+    pdfs = soffice([run["out"] / "汇总表.xlsx"], "pdf", run["base"] / "pdf")
+    text = subprocess.run(["pdftotext", str(report_pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = re.sub(r"\s+", "", text)
     book = openpyxl.load_workbook(run["out"] / "汇总表.xlsx", read_only=True)
     problems = sum(1 for _ in book["问题总表"].iter_rows(min_row=2))
@@ -328,3 +330,24 @@ def test_measure_status_rules():
     assert measure_status(d(2023, 11, 11), "未启动", None, AS_OF) == "正常"
     assert measure_status(d(2023, 9, 1), "已完成", d(2023, 8, 30), AS_OF) == "已完成"
     assert measure_status("长期坚持", "推进中", None, AS_OF) == "长期坚持"
+
+
+def test_committee_columns_survive_a_recollect(run, tmp_path):
+    """党委销号/备注 typed into last run's 整改总台账 come back in the next run (--previous)."""
+    previous = tmp_path / "上次汇总表.xlsx"
+    wb = openpyxl.load_workbook(run["out"] / "汇总表.xlsx")
+    ws = wb["整改总台账"]
+    head = [c.value for c in ws[1]]
+    col_closed, col_note = head.index("党委销号") + 1, head.index("备注") + 1
+    ws.cell(2, col_closed, "2023-11-05 已销号")
+    ws.cell(3, col_note, "请补充佐证材料")
+    marked = [(ws.cell(r, 1).value, ws.cell(r, 3).value, ws.cell(r, 6).value) for r in (2, 3)]
+    wb.save(previous)
+    code = main(["collect", str(run["inbox"]), str(run["zip"]), "--cycle", str(run["cycle"]), "--as-of",
+                 AS_OF.isoformat(), "-o", str(tmp_path / "再次汇总"), "--jobs", "1", "--previous", str(previous)])
+    assert code == 1
+    again = table(openpyxl.load_workbook(tmp_path / "再次汇总" / "汇总表.xlsx")["整改总台账"])
+    kept = {(r["支部编号"], r["问题编号"], r["整改措施"]): (r["党委销号"], r["备注"]) for r in again}
+    assert kept[marked[0]] == ("2023-11-05 已销号", None)
+    assert kept[marked[1]] == (None, "请补充佐证材料")
+    assert sum(1 for v in kept.values() if v != (None, None)) == 2
