@@ -324,3 +324,83 @@ def test_collect_killed_halfway_leaves_no_partial_output_and_a_rerun_succeeds(ma
     listed = file_list(out / "汇总表.xlsx")
     assert len(listed) == 60
     assert zipfile.ZipFile(out / "汇总报告.docx").testzip() is None
+
+
+# --- render: hostile text stays text, names stay inside the folder, a unit's template is bounded ---
+
+def docx_text(path: Path) -> str:
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("word/document.xml").decode("utf-8")
+    from xml.etree.ElementTree import fromstring
+
+    fromstring(xml)  # well-formed: no injected markup broke the document
+    return re.sub(r"<[^>]+>", "", xml).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def test_render_writes_injected_text_literally(corpus, tmp_path, capsys):
+    _, paths, hashes = corpus
+    out = tmp_path / "材料"
+    with time_limit(60):
+        status = main(["render", str(paths["模板注入.xlsx"]), "-o", str(out)])
+    text = capsys.readouterr()
+    assert status == 0, text.out + text.err
+    docs = sorted(out.glob("*.docx"))
+    assert len(docs) == 3
+    body = "\n".join(docx_text(d) for d in docs)
+    for marker in ("{{ 7*7 }}", "A&B<C>", "]]>", "<w:p>", "{% for x in range(10**9) %}"):
+        assert marker in body, marker
+    assert "os.popen" in body  # printed as text, never run
+    assert digest(paths["模板注入.xlsx"]) == hashes["模板注入.xlsx"]
+
+
+def test_render_keeps_a_traversal_name_inside_the_output_folder(corpus, tmp_path, capsys):
+    _, paths, _ = corpus
+    root = tmp_path / "root"
+    out = root / "a" / "b" / "材料"
+    with time_limit(60):
+        status = main(["render", str(paths["路径名称.xlsx"]), "-o", str(out)])
+    capsys.readouterr()
+    assert status == 0
+    written = [p for p in root.rglob("*") if p.is_file()]
+    assert len(written) == 3 and all(p.parent == out for p in written), written
+    assert all(".." not in p.name and "/" not in p.name and "\\" not in p.name for p in written)
+
+
+def unit_template(folder: Path, body: str) -> Path:
+    """A unit's own 情况报告.docx whose only paragraph is ``body``."""
+    import docx
+
+    folder.mkdir(parents=True, exist_ok=True)
+    document = docx.Document()
+    document.add_paragraph(body)
+    document.save(folder / "情况报告.docx")
+    return folder
+
+
+@pytest.mark.parametrize("body, fragment", [
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "超时"),
+    ("{{ 'x' * 4000000000 }}", "内存"),
+])
+def test_unit_template_with_runaway_loop_or_memory_fails_with_a_message_in_bounded_time(
+        corpus, tmp_path, capsys, monkeypatch, body, fragment):
+    import time
+
+    from toolkit import render
+
+    monkeypatch.setattr(render, "UNTRUSTED_TIME_LIMIT", 3)  # the real limit is 30 s; same mechanism
+    _, paths, _ = corpus
+    templates = unit_template(tmp_path / "本单位模板", body)
+    out = tmp_path / "材料"
+    started = time.monotonic()
+    with time_limit(40):
+        status = main(["render", str(paths[VALID_NAME]), "-o", str(out), "--templates", str(templates)])
+    elapsed = time.monotonic() - started
+    text = capsys.readouterr()
+    message = text.out + text.err
+    assert status in (1, 2) and fragment in message, message
+    assert "情况报告.docx" in message and "Traceback" not in message
+    assert elapsed < 3 + 10 + 5
+    assert not out.exists() or not list(out.glob("*.docx"))  # all or none: nothing half-written
