@@ -351,3 +351,22 @@ def test_committee_columns_survive_a_recollect(run, tmp_path):
     assert kept[marked[0]] == ("2023-11-05 已销号", None)
     assert kept[marked[1]] == (None, "请补充佐证材料")
     assert sum(1 for v in kept.values() if v != (None, None)) == 2
+
+
+def test_distribute_matches_roster_names_loosely_and_reports_unknown_branches(tmp_path):
+    content = cycle_content()
+    members = content.tables["members"]
+    members[0] = {**members[0], "org_name": "办公室 党支部 "}  # blanks typed into the name
+    members.append({"org_name": "办公事党支部", "name": "许多余", "role": "党员", "category": "正式党员"})
+    cycle_path = tmp_path / "周期设置.xlsx"
+    write_cycle_workbook(cycle_path, content)
+    from toolkit.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        load_cycle(cycle_path)
+    assert "办公事党支部" in str(caught.value) and "党员名册!A" in str(caught.value)
+    members.pop()
+    write_cycle_workbook(cycle_path, content)
+    cycle = load_cycle(cycle_path)
+    office = [m["name"] for m in cycle.members_of("办公室党支部")]
+    assert office[0] == sample_data.CYCLE["党员名册"][0]["姓名"] and len(office) == 9

@@ -20,6 +20,7 @@ from toolkit.schema import (
     DEFAULT_CATEGORIES,
 )
 from toolkit.validate import required_cells
+from toolkit.values import fold
 from toolkit.workbook import Content, MacroParts, branch_meta, write_branch_workbook
 
 # 基本设置 fields copied into each branch's 基本信息
@@ -42,7 +43,9 @@ class Cycle:
         return self.info.get("cycle_id") or default_cycle_id(self.info)
 
     def members_of(self, org_name: str) -> list[dict[str, Any]]:
-        return [m for m in self.members if m.get("org_name") == org_name]
+        # folded: 办公室 党支部 typed in 党员名册 is 办公室党支部 of 支部名册
+        wanted = fold(org_name or "")
+        return [m for m in self.members if fold(m.get("org_name") or "") == wanted]
 
 
 def default_cycle_id(info: dict[str, Any]) -> str:
@@ -71,6 +74,12 @@ def load_cycle(path: str | os.PathLike) -> Cycle:
                                 first=first[bid]))
         else:
             first[bid] = cell
+    known = {fold(b.get("org_name") or "") for b in branches}
+    for row in records.rows(CYCLE_MEMBERS.key):
+        org = row.get("org_name")
+        if org and fold(org) not in known:
+            issues.append(issue(IssueCode.MEMBER_OF_UNKNOWN_BRANCH, CYCLE_MEMBERS.name,
+                                records.cell(CYCLE_MEMBERS.key, row, "org_name"), org))
     report = Report(path=str(path), issues=issues)
     if report.errors:
         lines = "\n".join(f"  【错误】{i.location}  {i.message}" for i in report.errors)

@@ -81,6 +81,7 @@ class IssueCode(str, enum.Enum):
     TOO_MANY_EXCELLENT = "too-many-excellent"
     DUPLICATE_MEMBER = "duplicate-member"
     DUPLICATE_BRANCH_ID = "duplicate-branch-id"
+    MEMBER_OF_UNKNOWN_BRANCH = "member-of-unknown-branch"
     TEXT_TOO_LONG = "text-too-long"
     TOO_MANY_ROWS = "too-many-rows"
     FORMULA_ERROR = "formula-error"

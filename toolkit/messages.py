@@ -37,6 +37,7 @@ CATALOGUE: dict[IssueCode, tuple[Severity, str]] = {
     IssueCode.TOO_MANY_EXCELLENT: (W, "评为优秀的有 {value} 人，超过参评党员（{rated} 人）的三分之一，请核对"),
     IssueCode.DUPLICATE_MEMBER: (W, "“{value}”在参会人员中出现了两次（另见 {first}），请核对是否重复"),
     IssueCode.DUPLICATE_BRANCH_ID: (E, "支部编号“{value}”重复（第一次出现在 {first}），每个支部的编号须唯一"),
+    IssueCode.MEMBER_OF_UNKNOWN_BRANCH: (E, "党组织名称“{value}”不在支部名册中，该党员不会预填到任何支部，请核对名称或在支部名册中补充该支部"),
     IssueCode.OLD_TEMPLATE_VERSION: (W, "这是 {version} 版模板，当前可读取的版本为 {expected}，请尽量使用新模板"),
     IssueCode.OTHER_CYCLE: (E, "{reason}"),
     IssueCode.NO_PROBLEMS: (E, "问题清单还没有填写，至少应查摆一条问题"),
