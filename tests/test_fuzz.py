@@ -174,3 +174,56 @@ def test_check_survives_damaged_bytes(capsys, cut, flips):
     with written(bytes(data)) as path:
         status, result = check_json(capsys, path)
         assert_own_answer(status, result, path.name)
+
+
+kinds = st.sampled_from(("valid", "edited", "damaged", "bytes", "empty", "lock", "text"))
+submissions = st.lists(st.tuples(kinds, st.integers(0, 2**32), st.sampled_from((".xlsx", ".xls", ".et", ".txt", ""))),
+                       min_size=1, max_size=6)
+
+
+def submission(kind: str, seed: int) -> bytes:
+    rnd = random.Random(seed)
+    base = valid_bytes()
+    if kind == "valid":
+        return base
+    if kind == "edited":
+        cells = [(rnd.choice(SHEETS), rnd.randint(1, 12), rnd.randint(1, 10),
+                  rnd.choice([None, "#REF!", 3.5, "P01", "否", dt.date(1901, 1, 1)])) for _ in range(6)]
+        return mutate(base, cells, [(rnd.choice(("delete", "shuffle", "rename")), rnd.choice(SHEETS), seed)])
+    if kind == "damaged":
+        return damage(base, seed, seed >> 8, bytes([seed & 0xFF]) * 3, rnd.choice(("insert", "overwrite", "cut")))
+    if kind == "bytes":
+        return bytes(rnd.getrandbits(8) for _ in range(rnd.randint(1, 400)))
+    if kind == "text":
+        return "支部名称,年度\n综合科,2023\n".encode()
+    return b""
+
+
+@settings(max_examples=6, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(files=submissions)
+def test_collect_accounts_for_every_file(files):
+    """Whatever arrives, 文件清单 has each file exactly once, and the outcome counts add up."""
+    from toolkit.collect import DONE, DUPLICATE, HAS_ERRORS, OUTCOMES, collect
+
+    with tempfile.TemporaryDirectory(prefix="fuzz_collect_") as folder:
+        inbox = Path(folder) / "收件"
+        inbox.mkdir()
+        names = []
+        for i, (kind, seed, suffix) in enumerate(files):
+            name = f"{'~$' if kind == 'lock' else ''}文件{i}{suffix}"
+            (inbox / name).write_bytes(submission("bytes" if kind == "lock" else kind, seed))
+            names.append(name)
+        result = collect([inbox], Path(folder) / "汇总", jobs=1, progress=False, as_of=dt.date(2023, 12, 1))
+        shown = sorted(Path(f.shown).name for f in result.files)
+        assert shown == sorted(names)
+        assert all(f.outcome in OUTCOMES and f.reason for f in result.files)
+        counts = result.outcome_counts()
+        assert sum(counts.values()) == len(names)
+        used = [f for f in result.files if f.outcome in (DONE, HAS_ERRORS)]
+        assert len(result.branches) == len(used)
+        assert counts[DUPLICATE] + len(used) <= len(names)
+        import openpyxl
+
+        ws = openpyxl.load_workbook(result.summary_path, read_only=True)["文件清单"]
+        assert sum(1 for row in ws.iter_rows(min_row=2, values_only=True) if row[1]) == len(names)
