@@ -17,7 +17,7 @@ from typing import Any
 
 from toolkit.distribute import Cycle, branch_content, load_cycle
 from toolkit.fsutil import ensure_dir, inside, safe_filename
-from toolkit.previous import PrevBranch, PreviousCycle, load_previous, text_key
+from toolkit.previous import PrevBranch, PreviousCycle, load_previous
 from toolkit.schema import LONG_TERM, PREVIOUS
 from toolkit.values import format_date
 from toolkit.workbook import write_branch_workbook
@@ -113,6 +113,3 @@ def carry(previous_paths: Iterable[str | os.PathLike], cycle_path: str | os.Path
     result.previous_unused = [b.org_name or b.branch_id for b in previous.branches if id(b) not in matched]
     return result
 
-
-def same_measure(a: str | None, b: str | None) -> bool:
-    return text_key(a) == text_key(b)

@@ -21,7 +21,7 @@ from toolkit.fsutil import atomic_path, ensure_dir, inside, safe_filename
 from toolkit.previous import SUMMARY_MEASURES, branch_key_name, open_summary
 from toolkit.read import header_key, sheet_rows
 from toolkit.schema import LONG_TERM
-from toolkit.values import BadValue, clean_text, format_date, is_blank, parse_date, parse_deadline
+from toolkit.values import BadValue, clean_text, format_date, is_blank, parse_deadline
 
 DUE_SOON_DAYS = 10
 MISSING_SHEET = "未报送"
