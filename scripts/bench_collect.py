@@ -253,6 +253,12 @@ def main() -> int:
             estimate = base
             print(f"基线（pandas+openpyxl 逐个读取、concat、to_excel）：{base:.1f} s")
         print(f"collect 比基线快 {estimate / wall:.1f} 倍")
+        # What --previous-cycle adds (repeated problems) over a 10,000-branch cycle: bench_repeated.py.
+        import subprocess
+
+        print("与上一周期重复问题检查（collect --previous-cycle 增加的时间）：")
+        subprocess.run([sys.executable, str(Path(__file__).with_name("bench_repeated.py")),
+                        "--branches", str(max(args.n, 10_000))], check=False)
     finally:
         if not args.dir:
             shutil.rmtree(work, ignore_errors=True)
