@@ -387,3 +387,18 @@ def test_sheet_scan_counts_rows_and_error_cells_across_chunk_borders(size):
     scanner.close(Path("t.xlsx"))
     assert scanner.rows == 41
     assert scanner.errors == {(40, 2): "#DIV/0!"}
+
+
+def test_same_folder_twice_and_empty_inputs(run, tmp_path):
+    """A folder named twice lists its files once; an empty folder still gives a summary, all 未报送."""
+    from toolkit.collect import collect
+
+    twice = collect([run["inbox"], run["inbox"] / "报送说明.txt"], tmp_path / "a", as_of=AS_OF, jobs=1,
+                    progress=False)
+    shown = [f.shown for f in twice.files]
+    assert len(shown) == len(set(shown)) == 8
+    empty = tmp_path / "空"
+    empty.mkdir()
+    none = collect([empty], tmp_path / "b", cycle=run["cycle"], as_of=AS_OF, progress=False)
+    assert none.files == [] and none.figures["未报送"] == 5 and none.figures["已报送"] == 0
+    assert (tmp_path / "b" / "汇总报告.docx").stat().st_size > 0

@@ -181,6 +181,7 @@ class _Inputs:
         self.tmpdir = tmpdir
         self.files: list[InputFile] = []
         self._count = 0
+        self._seen: set[str] = set()
 
     def add_path(self, path: Path, shown: str) -> None:
         if path.is_dir():
@@ -194,6 +195,10 @@ class _Inputs:
             self.add_file(path, shown)
 
     def add_file(self, path: Path, shown: str) -> None:
+        real = os.path.realpath(path)
+        if real in self._seen:  # the same file named twice on the command line, or a folder and its file
+            return
+        self._seen.add(real)
         try:
             st = path.stat()
         except OSError as exc:
@@ -252,6 +257,11 @@ class _Inputs:
             return
         base = PurePosixPath(name.replace("\\", "/")).name
         suffix = Path(base).suffix.lower()
+        listed = InputFile(shown=shown, path="", mtime=mtime, size=info.file_size)
+        classify_by_name(listed)
+        if listed.outcome and suffix != ".zip":  # a lock file, a PDF…: listed, not worth unpacking
+            self.files.append(listed)
+            return
         # Never use the entry's own name on disk: a number and a known suffix only.
         self._count += 1
         target = self.tmpdir / f"{self._count:07d}{suffix if suffix in WORKBOOK_SUFFIXES + ('.zip',) else ''}"
