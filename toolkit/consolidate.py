@@ -152,6 +152,9 @@ def write_summary(result: CollectResult, path: str | os.PathLike, *,
 def _overview(wb, ws, result: CollectResult, fmt: _Fmt) -> None:
     fig = result.figures
     info = result.cycle_info
+    ws.set_paper(9)  # A4, landscape, one page wide: the figures and both charts print together
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 14)
     ws.set_column(2, 8, 11)
