@@ -252,15 +252,16 @@ def choices_for(branch: Branch, col: Column) -> tuple[str, ...]:
     return CHOICE_LISTS.get(col.choices or "", ())
 
 
-def convert(branch: Branch, sheet: Sheet, col: Column, raw: object, cell: str) -> object:
-    """Typed value, or None with an issue recorded."""
+def convert(branch: Branch, sheet: Sheet, col: Column, raw: object, row: int, column: int) -> object:
+    """Typed value, or None with an issue recorded at (row, column)."""
     if is_blank(raw):
         return None
     try:
         return parse(col.type, raw, choices_for(branch, col))
     except BadValue as bad:
         code = IssueCode(bad.code)
-        branch.issues.append(issue(code, sheet.name, cell, show(raw), header=col.header, hint=bad.hint))
+        branch.issues.append(issue(code, sheet.name, a1(row, column), show(raw), header=col.header,
+                                   hint=bad.hint))
         return None
 
 
@@ -277,7 +278,7 @@ def read_form(branch: Branch, sheet: Sheet, rows: list[list]) -> None:
         seen.add(col.key)
         branch.info_rows[col.key] = r
         raw = row[1] if len(row) > 1 else None
-        branch.info[col.key] = convert(branch, sheet, col, raw, a1(r, 2))
+        branch.info[col.key] = convert(branch, sheet, col, raw, r, 2)
     for col in sheet.columns:
         if col.key not in seen:
             branch.info[col.key] = None
@@ -330,6 +331,6 @@ def read_list(branch: Branch, sheet: Sheet, rows: list[list], height: int) -> No
             if col.key not in cols:
                 record[col.key] = None
                 continue
-            record[col.key] = convert(branch, sheet, col, raws[col.key], a1(excel_row, cols[col.key]))
+            record[col.key] = convert(branch, sheet, col, raws[col.key], excel_row, cols[col.key])
         table.append(record)
 
