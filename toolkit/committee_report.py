@@ -187,6 +187,21 @@ def _meetings(w: _Writer, result: CollectResult) -> None:
                f"预备党员等不评定等次{ev['不评定']}人。")
 
 
+def excerpt(text: str, limit: int = 90) -> str:
+    """Whole sentences of a 具体表现, as many as fit in ``limit`` characters (at least one)."""
+    sentences = re.findall(r"[^。！？；]+[。！？；]?", text)
+    out = ""
+    for sentence in sentences:
+        if out and len(out) + len(sentence) > limit:
+            break
+        out += sentence
+    if len(out) > limit * 1.5:  # one very long sentence: stop at a comma
+        cut = out.rfind("，", 0, limit)
+        out = out[:cut if cut > 20 else limit] + "……"
+    out = out.rstrip("；;，, ")
+    return out if not out or out.endswith(("。", "！", "？", "……")) else out + "。"
+
+
 def representative(problems: list[tuple[str, tuple]], n: int) -> list[tuple[str, tuple]]:
     """The problems most branches share (by 问题概述), one example each, else distinct branches first."""
     groups: dict[str, list[tuple[str, tuple]]] = defaultdict(list)
@@ -226,10 +241,8 @@ def _problems(w: _Writer, result: CollectResult) -> None:
         body = f"共{len(items)}条，占{_pct(len(items), fig['问题'])}。"
         for k, (org, p, shared) in enumerate(representative(items, EXAMPLES_PER_CATEGORY), start=1):
             body += f"{lead(k)}{_sentence(p[4])}"
-            detail = re.sub(r"^(比如|例如|如)[，,：:]?", "", (p[5] or "").strip().replace("\n", ""))
-            if len(detail) > 90:
-                detail = detail[:88] + "……"
-            example = f"如{org}：{_sentence(detail)}" if detail else f"（{org}）"
+            detail = excerpt(re.sub(r"^(比如|例如|如)[，,：:]?", "", (p[5] or "").strip().replace("\n", "")))
+            example = f"如{org}：{detail}" if detail else f"（{org}）"
             if shared > 1:
                 example = f"{shared}个党支部查摆了此类问题，{example}"
             body += example
@@ -271,7 +284,8 @@ def _not_reported(w: _Writer, result: CollectResult) -> None:
         w.para(f"本次共收到{fig['已报送']}个党支部的填报表（未提供支部名册，无法核对未报送的支部）。")
     elif result.missing:
         names = [b.get("org_name") or b.get("branch_id") for b in result.missing]
-        w.para(f"截至{format_date(result.as_of)}，{_names(names)}共{len(names)}个党支部尚未报送材料或报送的文件无法使用。")
+        who = names[0] if len(names) == 1 else f"{_names(names)}共{len(names)}个党支部"
+        w.para(f"截至{format_date(result.as_of)}，{who}尚未报送材料或报送的文件无法使用。")
     else:
         w.para(f"支部名册中的{fig['支部数']}个党支部均已报送材料。")
     with_errors = [r.org_name or r.branch_id for r in result.branches if r.errors]
@@ -286,9 +300,10 @@ def _next_steps(w: _Writer, result: CollectResult) -> None:
     steps = []
     if fig["未报送"]:
         steps.append(f"督促{fig['未报送']}个未报送的党支部尽快补报材料，确保会议全覆盖。")
-    if fig["逾期"] or fig["10天内到期"]:
-        steps.append(f"对已逾期的{fig['逾期']}条和10天内到期的{fig['10天内到期']}条整改措施逐项跟踪，"
-                     f"压实责任人责任，按期对账销号。")
+    due = "和".join(t for t in (f"已逾期的{fig['逾期']}条" if fig["逾期"] else "",
+                                f"10天内到期的{fig['10天内到期']}条" if fig["10天内到期"] else "") if t)
+    if due:
+        steps.append(f"对{due}整改措施逐项跟踪，压实责任人责任，按期对账销号。")
     steps.append("对已完成的整改事项组织核查验收，防止问题反弹；对长期坚持的事项建立常态化落实机制。")
     steps.append("将各支部整改落实情况纳入年度党建工作考核，推动整改成果转化为工作成效。")
     w.para("".join(f"{lead(k)}{s}" for k, s in enumerate(steps, start=1)))
