@@ -402,3 +402,30 @@ def test_same_folder_twice_and_empty_inputs(run, tmp_path):
     none = collect([empty], tmp_path / "b", cycle=run["cycle"], as_of=AS_OF, progress=False)
     assert none.files == [] and none.figures["未报送"] == 5 and none.figures["已报送"] == 0
     assert (tmp_path / "b" / "汇总报告.docx").stat().st_size > 0
+
+
+def test_a_file_that_kills_its_reader_is_listed_not_fatal(run, tmp_path, monkeypatch):
+    """A workbook that crashes the reading process costs that file only (workers are forked, so the patch reaches them)."""
+    import shutil
+
+    import toolkit.collect as collect_module
+
+    if collect_module.ProcessPoolExecutor(1)._mp_context.get_start_method() != "fork":
+        pytest.skip("needs forked workers to inject the crash")
+    inbox = tmp_path / "回收"
+    inbox.mkdir()
+    for i in range(10):
+        shutil.copy(run["inbox"] / "公路建设管理处党支部.xlsx", inbox / f"{i:02d}.xlsx")
+    real = collect_module.read_record
+
+    def crashing(path, shown):
+        if shown.endswith("03.xlsx"):
+            os._exit(3)
+        return real(path, shown)
+
+    monkeypatch.setattr(collect_module, "read_record", crashing)
+    result = collect_module.collect([inbox], tmp_path / "o", as_of=AS_OF, jobs=2, progress=False)
+    outcomes = {f.shown: f.outcome for f in result.files}
+    assert len(outcomes) == 10
+    assert outcomes["回收/03.xlsx"] == "无法读取"
+    assert sum(1 for o in outcomes.values() if o in ("已汇总", "重复提交")) == 9

@@ -24,6 +24,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -396,8 +397,24 @@ def read_all(files: list[InputFile], jobs: int | None, progress: bool) -> Iterat
                 yield f, kind, payload
             return
         chunk = max(1, min(32, len(todo) // (jobs * 8) or 1))
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for f, (kind, payload) in zip(todo, pool.map(_read_task, tasks, chunksize=chunk)):
+        done = 0
+        try:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                for f, (kind, payload) in zip(todo, pool.map(_read_task, tasks, chunksize=chunk)):
+                    done += 1
+                    advance()
+                    yield f, kind, payload
+        except BrokenProcessPool:
+            # A worker died (a file crashed the spreadsheet library, or the system
+            # killed it): read the rest one process per file, so only the file
+            # that kills its process is lost, and it is listed as such.
+            for f, task in zip(todo[done:], tasks[done:]):
+                try:
+                    with ProcessPoolExecutor(max_workers=1) as single:
+                        kind, payload = single.submit(_read_task, task).result()
+                except BrokenProcessPool:
+                    kind, payload = UNREADABLE, ("读取该文件时读取进程意外退出（文件可能已损坏或过于复杂），"
+                                                 "请用 Excel 或 WPS 打开后重新保存再提交")
                 advance()
                 yield f, kind, payload
 
