@@ -91,7 +91,7 @@ def checks(interpreter: Path) -> list[Check]:
     found.append(Check("pywin32", has_pywin32, "已安装" if has_pywin32 else "未安装：请运行 pip install pywin32"))
     found.append(Check(ENTRY_SCRIPT, interpreter.is_file(),
                        str(interpreter) if interpreter.is_file() else
-                       f"找不到 {interpreter}：请重新安装 orglife（pip install orglife）"))
+                       f"找不到 {interpreter}：请在本工具的文件夹里重新运行 pip install . 安装 orglife"))
     return found
 
 

@@ -23,6 +23,6 @@ echo 请把放回收文件的文件夹（或 .zip）拖到“汇总.cmd”的图标上。
 pause
 exit /b 2
 :missing
-echo 没有找到 orglife 命令：请先安装 Python 和 orglife（pip install orglife）。
+echo 没有找到 orglife 命令：请先安装 Python 3.10 以上版本，再在本工具的文件夹里运行 pip install . 安装 orglife。
 pause
 exit /b 2

@@ -20,6 +20,6 @@ echo 请把填好的支部填报表（.xlsx 或 .xlsm）拖到“生成材料.cmd”的图标上。
 pause
 exit /b 2
 :missing
-echo 没有找到 orglife 命令：请先安装 Python 和 orglife（pip install orglife）。
+echo 没有找到 orglife 命令：请先安装 Python 3.10 以上版本，再在本工具的文件夹里运行 pip install . 安装 orglife。
 pause
 exit /b 2
