@@ -1,4 +1,4 @@
-"""Regenerate the blank templates committed in workbook_templates/.
+"""Regenerate the blank templates and launchers committed in workbook_templates/.
 
 Run after changing toolkit/schema.py; tests/test_templates.py fails while the
 committed files are out of date.
@@ -30,6 +30,13 @@ def build(folder: Path = ROOT / "workbook_templates") -> list[Path]:
     return [branch, cycle]
 
 
+def build_launchers(folder: Path = ROOT / "workbook_templates") -> list[Path]:
+    """The drag-and-drop launchers for WPS/LibreOffice users (checked by tests/test_macro.py)."""
+    from toolkit.excel_build import write_launchers
+
+    return write_launchers(folder)
+
+
 if __name__ == "__main__":
-    for path in build():
+    for path in [*build(), *build_launchers()]:
         print(f"已生成 {path.relative_to(ROOT)}")
