@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from toolkit.errors import Issue, IssueCode, Severity, UsageError, WorkbookError
+from toolkit.errors import Issue, IssueCode, Severity, ToolkitError, UsageError, WorkbookError
 from toolkit.messages import issue
 from toolkit.read import MAX_FILE_BYTES, MAX_ZIP_RATIO
 from toolkit.schema import LONG_TERM, MEASURES, MEMBERS, PROBLEMS
@@ -528,12 +528,13 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
     from toolkit.consolidate import write_summary
 
     clock = time.perf_counter()
+    # The report is written by a forked child while this process writes the
+    # summary: both are single-threaded, and the second core is idle otherwise.
+    report = _Background(_write_report, result, out_dir / "汇总报告.docx")
     result.summary_path = write_summary(result, out_dir / "汇总表.xlsx", previous=previous)
     timings["summary"] = time.perf_counter() - clock
-    from toolkit.committee_report import write_committee_report
-
     clock = time.perf_counter()
-    result.report_path = write_committee_report(result, out_dir / "汇总报告.docx")
+    result.report_path = report.result()
     from toolkit.appraisal import write_for_collect
 
     result.appraisal_path = write_for_collect(result, out_dir)
@@ -546,6 +547,60 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
         timings["pdf"] = time.perf_counter() - clock
     result.timings = timings
     return result
+
+
+def _write_report(result: CollectResult, path: Path) -> Path:
+    from toolkit.committee_report import write_committee_report
+
+    return write_committee_report(result, path)
+
+
+class _Background:
+    """Run fn(*args) in a forked child (inherits the data, nothing pickled in); in-line where fork is missing."""
+
+    def __init__(self, fn, *args):
+        import multiprocessing
+
+        self._value = None
+        self._proc = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self._value = fn(*args)
+            return
+        ctx = multiprocessing.get_context("fork")
+        self._recv, send = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=self._child, args=(send, fn, args), daemon=True)
+        self._proc.start()
+        send.close()
+
+    @staticmethod
+    def _child(send, fn, args) -> None:
+        try:
+            send.send(("ok", fn(*args)))
+        except ToolkitError as exc:
+            send.send(("toolkit", (type(exc).__name__, str(exc), exc.exit_code)))
+        except BaseException as exc:  # noqa: BLE001 - reported by the parent as the bug it is
+            send.send(("bug", f"{type(exc).__name__}: {exc}"))
+        finally:
+            send.close()
+
+    def result(self):
+        if self._proc is None:
+            return self._value
+        try:
+            kind, value = self._recv.recv()
+        except EOFError:
+            kind, value = "bug", f"子进程意外退出（退出码 {self._proc.exitcode}）"
+        finally:
+            self._proc.join()
+            self._recv.close()
+        if kind == "ok":
+            return value
+        if kind == "toolkit":
+            name, message, code = value
+            error = ToolkitError(message)
+            error.exit_code = code
+            raise error
+        raise RuntimeError(f"写汇总报告时出错：{value}")
 
 
 def assemble(files: list[InputFile], read: list[tuple[InputFile, BranchRecord]], cycle,
