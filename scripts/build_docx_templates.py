@@ -87,10 +87,10 @@ def _slim(doc) -> None:
             package.rels.pop(rid)
 
 
-def _signature(doc) -> None:
+def _signature(doc, date: str = "report_date") -> None:
     _p(doc, "", STYLE.no_indent)
     _p(doc, "{{ org }}", STYLE.signature)
-    _p(doc, "{{ report_date }}", STYLE.signature)
+    _p(doc, "{{ %s }}" % date, STYLE.signature)
 
 
 def report_template():
@@ -224,7 +224,8 @@ def check_template():
     _lead_p(doc, "（{{ d.num }}）{{ d.title }}。", "{{ d.content }}")
     _p(doc, "{%p endfor %}")
     _p(doc, "{%p endif %}")
-    _signature(doc)
+    # read out at the meeting, so it carries the meeting's date, not the report's
+    _signature(doc, "meeting_date")
     return doc
 
 
