@@ -27,8 +27,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from toolkit.errors import InputError, WorkbookError
-from toolkit.previous import SUMMARY_MEASURES, branch_key_name, open_summary, text_key
+from toolkit.errors import InputError
+from toolkit.previous import SUMMARY_MEASURES, branch_key_name, open_summary_input, text_key
 from toolkit.read import header_key, sheet_rows
 from toolkit.values import clean_text, fold, is_blank
 
@@ -189,12 +189,7 @@ def carry_committee_marks(previous_summary_path: str | os.PathLike,
                           generated: Iterable[str] | None = None) -> CommitteeMarks:
     """Read the committee's marks from a previous 汇总表.xlsx (its 整改总台账)."""
     path = Path(previous_summary_path)
-    if not path.exists():
-        raise InputError(f"找不到上次的汇总表：{path}")
-    try:
-        wb = open_summary(path)
-    except WorkbookError as exc:
-        raise InputError(f"上次的汇总表无法读取：{exc}") from exc
+    wb = open_summary_input(path, "上次的汇总表")
     try:
         real = {header_key(n): n for n in wb.sheet_names}.get(header_key(SUMMARY_MEASURES))
         if real is None:

@@ -166,6 +166,18 @@ MAX_SUMMARY_BYTES = 500 * 1024 * 1024
 MAX_SUMMARY_UNZIPPED = 4 * 1024 ** 3
 
 
+def open_summary_input(path: str | os.PathLike, what: str = "汇总表"):
+    """open_summary for a summary named on the command line: a missing or broken
+    file is an input error that names it."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"找不到{what}：{path}")
+    try:
+        return open_summary(path)
+    except WorkbookError as exc:
+        raise InputError(f"{what}无法读取：{exc}") from exc
+
+
 def open_summary(path: str | os.PathLike):
     """Open a 汇总表.xlsx. It is the committee's own, possibly large file (10,000
     branches make 100,000+ ledger rows), so the branch workbook's row limits do

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import InputError, WorkbookError
+from toolkit.errors import InputError
 from toolkit.fsutil import atomic_path, ensure_dir, inside, safe_filename
-from toolkit.previous import SUMMARY_MEASURES, branch_key_name, open_summary
+from toolkit.previous import SUMMARY_MEASURES, branch_key_name, open_summary_input
 from toolkit.read import header_key, sheet_rows
 from toolkit.schema import LONG_TERM
 from toolkit.values import BadValue, clean_text, format_date, is_blank, parse_deadline
@@ -99,12 +99,7 @@ def _deadline(value: Any) -> dt.date | str | None:
 def read_reminders(summary_path: str | os.PathLike, as_of: dt.date) -> RemindResult:
     """Who has something to do as of a date, from a 汇总表.xlsx."""
     path = Path(summary_path)
-    if not path.exists():
-        raise InputError(f"找不到汇总表：{path}")
-    try:
-        wb = open_summary(path)
-    except WorkbookError as exc:
-        raise InputError(f"汇总表无法读取：{exc}") from exc
+    wb = open_summary_input(path)
     try:
         names = {header_key(n) for n in wb.sheet_names}
         if header_key(SUMMARY_MEASURES) not in names or header_key(MISSING_SHEET) not in names:
