@@ -47,6 +47,20 @@ CHUNK = 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DTD_MARKS = tuple(m for word in ("<!DOCTYPE", "<!ENTITY")
                    for m in (word.encode(), word.encode("utf-16-le"), word.encode("utf-16-be")))
+_DTD_RE = re.compile(b"|".join(re.escape(m) for m in _DTD_MARKS))
+# "<!" in UTF-8, UTF-16-LE and UTF-16-BE: a plain substring test rules most chunks
+# out far faster than the regex, which is then run only where one occurs.
+_DTD_HINTS = (b"<!", b"<\x00!", b"\x00<\x00!")
+
+
+def _has_dtd(window: bytes) -> bool:
+    return any(h in window for h in _DTD_HINTS) and _DTD_RE.search(window) is not None
+
+
+def _has_error_mark(window: bytes) -> bool:
+    # substring pre-test for the t="e" attribute of an error cell, as above
+    return (b'"e"' in window or b"'e'" in window) and _ERROR_TYPE.search(window) is not None
+
 _SNIFF = (
     (b"%PDF", "PDF 文件"),
     (b"\x89PNG", "PNG 图片"),
@@ -228,22 +242,24 @@ def _stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: 
                  container: Container) -> None:
     """Inflate one entry in bounded chunks; check for DTDs; scan worksheets."""
     is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
-    scanner = _SheetScanner(sheet) if sheet is not None else None
+    scanner = _SheetScanner(sheet, parse=False) if sheet is not None else None
     tail = b""
     with zf.open(info) as fh:
-        while True:
-            chunk = fh.read(CHUNK)
-            if not chunk:
-                break
+        while chunk := fh.read(CHUNK):
             if is_xml:
-                window = tail + chunk
-                if any(mark in window for mark in _DTD_MARKS):
+                if _has_dtd(tail + chunk):
                     raise refuse(path, f"中的 {info.filename} 含有 XML 实体声明（DOCTYPE/ENTITY），"
                                        "正常的 Excel 文件不会有，疑似恶意文件（实体炸弹），已拒绝读取")
                 tail = chunk[-32:]
             if scanner is not None:
                 scanner.feed(path, chunk)
-    if scanner is not None:
+    if scanner is not None and scanner.saw_error_mark:
+        # Only a sheet that holds formula-error cells is parsed, to find where
+        # they are: parsing every sheet was half the time of reading a workbook.
+        scanner = _SheetScanner(sheet, parse=True)
+        with zf.open(info) as fh:
+            while chunk := fh.read(CHUNK):
+                scanner.feed(path, chunk)
         scanner.close(path)
         if scanner.errors:
             container.error_cells[sheet] = scanner.errors
@@ -267,8 +283,10 @@ class _SheetScanner:
     or entity declaration is refused as defusedxml would.
     """
 
-    def __init__(self, sheet: str):
+    def __init__(self, sheet: str, parse: bool = True):
         self.sheet = sheet
+        self.parse = parse  # False: count rows and look for error marks only
+        self.saw_error_mark = False
         self.rows = 0
         self.errors: dict[tuple[int, int], str] = {}
         self._error_ref: str | None = None  # r= of the t="e" cell being read
@@ -311,15 +329,20 @@ class _SheetScanner:
         # of this scan's cost. Matches are counted where they end, so a tag
         # split across two chunks counts once.
         window = self._tail + chunk
-        start = len(self._tail)
-        self.rows += sum(1 for m in _ROW_TAG.finditer(window) if m.end() > start)
+        # rows in window minus rows already counted in the tail: a tag split
+        # across two chunks counts once
+        self.rows += len(_ROW_TAG.findall(window)) - len(_ROW_TAG.findall(self._tail))
         if self.rows > MAX_SHEET_ROWS:
             raise refuse(path, f"的工作表“{self.sheet}”超过 {MAX_SHEET_ROWS} 行，远超支部填报表的规模，"
                                "已拒绝读取；请删除多余的行（或提交正确的文件）后重新提交")
-        wanted = self._error_ref is not None or _ERROR_TYPE.search(window) is not None
+        marked = _has_error_mark(window)
+        self.saw_error_mark = self.saw_error_mark or marked
+        self._tail = window[-_TAIL:]
+        if not self.parse:
+            return
+        wanted = self._error_ref is not None or marked
         self.parser.StartElementHandler = self._start if wanted else None
         self.parser.EndElementHandler = self._end if wanted else None
-        self._tail = window[-_TAIL:]
         self._parse(path, chunk, False, "内容已损坏")
 
     def close(self, path: Path) -> None:

@@ -196,6 +196,11 @@ def read_records(path: str | os.PathLike, sheets: tuple[Sheet, ...], expect_kind
                 fill_merged_down(rows, data.merged_cell_ranges or ())
                 read_list(branch, sheet, rows, data.height)
         return branch
+    except python_calamine.CalamineError as exc:
+        # calamine parses a sheet's XML only when the sheet is first read, so a
+        # damaged part shows up here, not when the workbook is opened.
+        raise WorkbookError(f"{path.name} 的内容已损坏，无法读取（{type(exc).__name__}），"
+                            "请用 Excel 或 WPS 打开后重新保存再提交", path=str(path)) from exc
     finally:
         wb.close()
 
