@@ -69,7 +69,7 @@ def convert_to_pdf(docx_paths, out_dir, *, timeout: float | None = None) -> list
     stems = [p.stem for p in paths]
     if len(set(stems)) != len(stems):
         raise UsageError("要转换的文件中有同名文件，转换后的 PDF 会互相覆盖，请分开转换")
-    out = ensure_dir(out_dir)
+    out = ensure_dir(out_dir).resolve()  # reported like the documents: absolute
     soffice = find_soffice()
     timeout = timeout or 60 + 5 * len(paths)
     profile = Path(tempfile.mkdtemp(prefix="orglife_lo_"))
