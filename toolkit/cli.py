@@ -20,8 +20,22 @@ from toolkit.errors import Report, Severity, ToolkitError, UsageError, WorkbookE
 OK, INPUT_ERRORS, CANNOT_RUN = 0, 1, 2
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        # prefix "" is argparse building a subcommand's prog: leave that alone
+        return super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that speaks Chinese on bad options and exits with status 2."""
+    """argparse that speaks Chinese (help and errors) and exits with status 2 on bad options."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
 
     def error(self, message: str):  # noqa: D401 - argparse API
         self.print_usage(sys.stderr)
@@ -326,7 +340,8 @@ def cmd_demo(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="orglife", description="组织生活会工作台：支部填报表检查、材料生成与党委汇总。")
-    parser.add_argument("--version", action="version", version=f"orglife {__version__}")
+    parser.add_argument("--version", action="version", version=f"orglife {__version__}",
+                        help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
     p = sub.add_parser("template", help="生成空白的支部填报表")
@@ -336,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("check", help="检查填报表，列出所有问题")
-    p.add_argument("files", nargs="+", help="填报表文件或文件夹")
+    p.add_argument("files", nargs="+", metavar="文件", help="填报表文件或文件夹")
     p.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
     p.add_argument("--previous", action="append", metavar="上期材料",
                    help="上一周期的填报表文件夹、压缩包或汇总表.xlsx：提示与上次重复的问题（可多次使用）")
