@@ -239,7 +239,7 @@ def cmd_collect(args) -> int:
                      as_of=_as_of(args.as_of), pdf=args.pdf, jobs=args.jobs,
                      previous=_existing(args.previous) if args.previous else None,
                      previous_cycle=[_existing(p) for p in args.previous_cycle or []],
-                     progress=True)
+                     progress=True, book=args.book)
     fig, counts = result.figures, result.outcome_counts()
     _out(f"共收到 {len(result.files)} 个文件：" + "，".join(f"{k} {v}" for k, v in counts.items()) + "。")
     _out(f"已报送 {fig['已报送']} 个支部，未报送 {fig['未报送']} 个；问题 {fig['问题']} 条，"
@@ -255,6 +255,12 @@ def cmd_collect(args) -> int:
             mark = "【错误】" if f.outcome in (HAS_ERRORS, UNREADABLE) else "【提醒】"
             _out(f"  {mark}{f.shown}：{f.outcome}，{f.reason}")
     _out(f"已写出 {result.summary_path} 和 {result.report_path}")
+    if result.book:
+        omitted = result.book.omitted
+        _out(f"已写出 {result.book.path}：收入 {len(result.book.included)} 个支部的情况报告"
+             + (f"，未收入 {len(omitted)} 个：" if omitted else "。"))
+        for name, why in omitted:
+            _out(f"  【未收入汇编】{name}：{why}")
     for pdf in result.pdf_paths:
         _out(f"已转换 {pdf}")
     return OK if result.ok else INPUT_ERRORS
@@ -380,6 +386,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cycle", help="周期设置.xlsx：核对周期编号、列出未报送的支部")
     p.add_argument("--as-of", help="统计日期（默认今天），用于判断整改是否逾期，如 2023-09-30")
     p.add_argument("--pdf", action="store_true", help="同时把汇总报告转换为 PDF（需要 LibreOffice）")
+    p.add_argument("--book", action="store_true",
+                   help="另写情况报告汇编.docx：无错误支部的情况报告按支部顺序合成一册（与 --pdf 同用时也转 PDF）")
     p.add_argument("--jobs", type=int, help="并行读取的进程数（默认：全部 CPU 核）")
     p.add_argument("--previous", help="上一次生成的汇总表.xlsx：保留其中党委填写的“党委销号”“备注”")
     p.add_argument("--previous-cycle", action="append", metavar="上期材料",

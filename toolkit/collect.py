@@ -117,6 +117,7 @@ class CollectResult:
     report_path: Path | None = None
     appraisal_path: Path | None = None  # 民主评议情况汇总表.docx
     pdf_paths: list[Path] = field(default_factory=list)
+    book: Any = None  # toolkit.book.BookResult: 情况报告汇编.docx, who is in it and who is not (--book)
 
     def outcome_counts(self) -> Counter:
         return Counter(f.outcome for f in self.files)
@@ -487,12 +488,13 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
             cycle: str | os.PathLike | None = None, as_of: dt.date | None = None, pdf: bool = False,
             jobs: int | None = None, previous: str | os.PathLike | None = None,
             previous_cycle: Iterable[str | os.PathLike] | None = None,
-            progress: bool = True) -> CollectResult:
+            progress: bool = True, book: bool = False) -> CollectResult:
     """Read every returned workbook and write 汇总表.xlsx and 汇总报告.docx into out_dir.
 
     ``previous`` is last run's 汇总表.xlsx: the committee's own columns
     (党委销号, 备注) are carried over from it. ``previous_cycle`` is the last
     cycle's workbooks or 汇总表: problems repeating one of them are flagged.
+    ``book`` also writes 情况报告汇编.docx, every usable branch's 情况报告 in one book.
     """
     from toolkit.fsutil import ensure_dir
 
@@ -507,7 +509,10 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
 
         loaded = load_cycle(cycle)
     clock = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="orglife-collect-") as tmp:
+    # Zip entries are read from copies in this folder. The book reads its
+    # branches again at the end, so with --book the folder stays until then.
+    workdir = tempfile.TemporaryDirectory(prefix="orglife-collect-")
+    with (contextlib.nullcontext(workdir.name) if book else workdir) as tmp:
         files = gather(paths, Path(tmp))
         for f in files:
             classify_by_name(f)
@@ -539,11 +544,28 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
 
     result.appraisal_path = write_for_collect(result, out_dir)
     timings["report"] = time.perf_counter() - clock
+    if book:
+        from toolkit.book import write_book
+
+        clock = time.perf_counter()
+        try:
+            write_book(result, out_dir, jobs=jobs)  # its PDF comes with the report's, in one soffice call
+        finally:
+            workdir.cleanup()
+        timings["book"] = time.perf_counter() - clock
     if pdf:
         from toolkit.pdf import convert_to_pdf
 
         clock = time.perf_counter()
-        result.pdf_paths = list(convert_to_pdf([result.report_path], out_dir))
+        docs, timeout = [result.report_path], None
+        if result.book:
+            from toolkit.book import pdf_timeout
+
+            docs.append(result.book.path)
+            timeout = pdf_timeout(len(result.branches))
+        result.pdf_paths = list(convert_to_pdf(docs, out_dir, timeout=timeout))
+        if result.book:
+            result.book.pdf = result.pdf_paths[-1]
         timings["pdf"] = time.perf_counter() - clock
     result.timings = timings
     return result

@@ -1,0 +1,265 @@
+"""Collected branches -> 情况报告汇编.docx, one book of every usable branch's 情况报告.
+
+The committee files the branches' reports together: a title page, a contents
+page, then each branch's 情况报告 starting on a new page, in the order of
+支部情况, numbered `— N —` straight through. Only branches whose workbook was
+汇总 without errors go in (a report rendered from a workbook with errors would
+print the errors as fact); the others are listed in ``BookResult.omitted``.
+
+The collect step keeps only what the summary needs from each workbook, so the
+book reads the used workbooks again. Worker processes read and render the
+branches a chunk at a time and merge each chunk with docxcompose (which slows
+down as the document grows, so chunks stay small); this process merges the
+chunk files into the book as they arrive. At no time are more than a few
+chunks' workbooks in memory; the book itself is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from toolkit.collect import DONE, CollectResult
+from toolkit.docx_format import MARGINS_MM, PAGE_WIDTH_MM, STYLE, new_gbt9704_document
+from toolkit.fsutil import atomic_path, ensure_dir
+from toolkit.values import format_date
+
+BOOK_NAME = "情况报告汇编"
+REPORT_TEMPLATE = "情况报告.docx"
+# docxcompose: 25 documents 0.6 s, 100 documents 5.3 s (library notes): a chunk
+# is merged in one worker, chunks are merged into the book one at a time.
+CHUNK = 25
+BOOKMARK = "_orglife_branch_{:05d}"  # leading underscore: hidden in Word's bookmark list
+
+
+@dataclass
+class _Entry:
+    index: int  # position in the book (1-based), also the bookmark number
+    path: str
+    shown: str
+    name: str
+
+
+@dataclass
+class BookResult:
+    path: Path
+    included: list[str] = field(default_factory=list)  # branch names, in book order
+    omitted: list[tuple[str, str]] = field(default_factory=list)  # (branch, why it is not in the book)
+    pdf: Path | None = None
+
+
+def title_lines(cycle_info: dict) -> list[str]:
+    """<上级党组织> / <年度><会议类型> / 各党支部情况报告汇编: one line each on the title page."""
+    superior = str(cycle_info.get("superior") or "").strip()
+    year = cycle_info.get("year")
+    meeting = str(cycle_info.get("meeting_type") or "组织生活会").strip()
+    return [line for line in (superior, f"{f'{year}年度' if year else ''}{meeting}", "各党支部情况报告汇编") if line]
+
+
+def book_title(cycle_info: dict) -> str:
+    return "".join(title_lines(cycle_info))
+
+
+def entries(result: CollectResult) -> tuple[list[_Entry], list[tuple[str, str]]]:
+    """The branches that go into the book (in 支部情况 order) and those left out with why."""
+    by_shown = {f.shown: f for f in result.files}
+    chosen: list[_Entry] = []
+    omitted: list[tuple[str, str]] = []
+    for rec in result.branches:
+        f = by_shown.get(rec.file)
+        name = rec.org_name or rec.branch_id or rec.file
+        if f is None or f.outcome != DONE:
+            omitted.append((name, f"填报表有 {rec.errors} 个错误（{rec.file}），改正后重新汇总才能收入"))
+            continue
+        chosen.append(_Entry(index=len(chosen) + 1, path=f.path, shown=rec.file, name=name))
+    return chosen, omitted
+
+
+# --- one chunk (runs in a worker process) ---------------------------------------
+
+def _render_chunk(task: tuple[int, list[_Entry], str]) -> tuple[str | None, list[_Entry], list[tuple[str, str]]]:
+    """Render and merge a chunk of branches; (chunk file or None, entries included, omitted)."""
+    from docx import Document
+    from docxcompose.composer import Composer
+
+    from toolkit.errors import WorkbookError
+    from toolkit.render import TEMPLATE_DIR, build_context, render_docx
+    from toolkit.validate import check_file
+
+    number, chunk, folder = task
+    composer = None
+    included: list[_Entry] = []
+    omitted: list[tuple[str, str]] = []
+    scratch = Path(folder) / f"branch_{number:05d}.docx"
+    for entry in chunk:
+        # The file was read once already; it can have changed or gone since.
+        try:
+            branch, report = check_file(entry.path)
+        except WorkbookError as exc:
+            omitted.append((entry.name, f"汇总后无法再次读取填报表（{exc}）"))
+            continue
+        if report.errors:
+            omitted.append((entry.name, f"汇总后填报表被修改，现有 {len(report.errors)} 个错误"))
+            continue
+        render_docx(TEMPLATE_DIR / REPORT_TEMPLATE, build_context(branch), scratch)
+        doc = Document(str(scratch))
+        _mark_start(doc, entry.index)
+        if composer is None:
+            composer = Composer(doc)
+        else:
+            composer.append(doc)
+        included.append(entry)
+    scratch.unlink(missing_ok=True)
+    if composer is None:
+        return None, included, omitted
+    out = Path(folder) / f"chunk_{number:05d}.docx"
+    composer.save(str(out))
+    return str(out), included, omitted
+
+
+def _mark_start(doc, index: int) -> None:
+    """New page before the branch's first paragraph, and a bookmark the contents page points at."""
+    first = doc.paragraphs[0]
+    first.paragraph_format.page_break_before = True
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(index))
+    start.set(qn("w:name"), BOOKMARK.format(index))
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(index))
+    ppr = first._p.pPr
+    at = 1 if ppr is not None else 0
+    first._p.insert(at, start)
+    first._p.insert(at + 1, end)
+
+
+# --- title and contents pages -----------------------------------------------------
+
+def _front_matter(result: CollectResult, included: list[_Entry], dated: dt.date):
+    doc = new_gbt9704_document()
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True  # no page number on the title page
+    doc.core_properties.title = book_title(result.cycle_info)
+    for _ in range(4):
+        doc.add_paragraph("", style=STYLE.no_indent)
+    for line in title_lines(result.cycle_info):
+        doc.add_paragraph(line, style=STYLE.title)
+    for _ in range(10):
+        doc.add_paragraph("", style=STYLE.no_indent)
+    para = doc.add_paragraph(format_date(dated), style=STYLE.no_indent)
+    para.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+
+    heading = doc.add_paragraph("目　　录", style=STYLE.title)
+    heading.paragraph_format.page_break_before = True
+    doc.add_paragraph("", style=STYLE.no_indent)
+    if not included:
+        doc.add_paragraph("（本次没有可以收入汇编的支部情况报告。）", style=STYLE.no_indent)
+    text_width = Mm(PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"])
+    for entry in included:
+        para = doc.add_paragraph(style=STYLE.no_indent)
+        para.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        para.add_run(f"{entry.index}．{entry.name}\t")
+        _pageref(para, BOOKMARK.format(entry.index))
+    _update_fields_on_open(doc)
+    return doc
+
+
+def _pageref(para, bookmark: str) -> None:
+    """A PAGEREF field: Word and LibreOffice fill in the page where the bookmark lands."""
+    def run_with(child):
+        para.add_run()._r.append(child)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")  # Word recomputes it instead of trusting the shown value
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" PAGEREF {bookmark} \\h "
+    run_with(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    para.add_run("")
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def _update_fields_on_open(doc) -> None:
+    settings = doc.settings.element
+    flag = OxmlElement("w:updateFields")
+    flag.set(qn("w:val"), "true")
+    settings.append(flag)
+
+
+# --- the whole book ---------------------------------------------------------------------
+
+def build_book(result: CollectResult, out_dir: str | os.PathLike, *, jobs: int | None = None) -> BookResult:
+    """Write 情况报告汇编.docx into out_dir; says which branches are in it and which are not."""
+    from docx import Document
+    from docxcompose.composer import Composer
+
+    out_dir = ensure_dir(out_dir)
+    final = out_dir / f"{BOOK_NAME}.docx"
+    chosen, omitted = entries(result)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    chunks = [chosen[i:i + CHUNK] for i in range(0, len(chosen), CHUNK)]
+    work = Path(tempfile.mkdtemp(prefix=".~orglife-book-", dir=out_dir))
+    try:
+        tasks = [(k, chunk, str(work)) for k, chunk in enumerate(chunks)]
+        parts: list[str] = []
+        included: list[_Entry] = []
+        for path, kept, dropped in _run(tasks, jobs):
+            included.extend(kept)
+            omitted.extend(dropped)
+            if path:
+                parts.append(path)
+        book = _front_matter(result, included, result.as_of)  # the date the figures stand at
+        composer = Composer(book)
+        for path in parts:
+            composer.append(Document(path))  # one chunk in memory besides the book
+            os.unlink(path)
+        with atomic_path(final) as tmp:
+            composer.save(str(tmp))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return BookResult(path=final, included=[e.name for e in included], omitted=omitted)
+
+
+def _run(tasks, jobs: int):
+    if jobs == 1 or len(tasks) < 2:
+        yield from map(_render_chunk, tasks)
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        yield from pool.map(_render_chunk, tasks)
+
+
+def write_book(result: CollectResult, out_dir: str | os.PathLike, *, pdf: bool = False,
+               jobs: int | None = None) -> Path:
+    """情况报告汇编.docx (and .pdf with ``pdf``) in out_dir; ``result.book`` says who is in it and who is not."""
+    book = build_book(result, out_dir, jobs=jobs)
+    result.book = book
+    if pdf:
+        from toolkit.pdf import convert_to_pdf
+
+        [book.pdf] = convert_to_pdf([book.path], out_dir, timeout=pdf_timeout(len(book.included)))
+        result.pdf_paths.append(book.pdf)
+    return book.path
+
+
+def pdf_timeout(branches: int) -> float:
+    """A book of many branches is thousands of pages: LibreOffice needs longer than for one report."""
+    return 120 + 1.0 * branches
+
+
+__all__ = ["BOOK_NAME", "BookResult", "book_title", "build_book", "entries", "write_book"]
