@@ -312,7 +312,8 @@ def test_cell_text_is_never_markup(tmp_path):
     docs = render_workbook(write_workbook(content, tmp_path / "b.xlsx"), tmp_path / "out").docx
     for doc in docs[:2]:
         text = "\n".join(docx_lines(doc))
-        assert "一是A&B<C>。{{ 7*7 }} 与 {% for %} 原样保留。" in text
+        # the only problem of its category: a whole paragraph, with no "一是" lead
+        assert "A&B<C>。{{ 7*7 }} 与 {% for %} 原样保留。" in docx_lines(doc)
         assert "49" not in text
     assert "</w:t></w:r><w:r><w:t>注入" in "\n".join(docx_lines(docs[1]))
     assert "A&B<C>" in "\n".join(docx_lines(docs[2]))

@@ -150,6 +150,16 @@ def _unique(items) -> list[str]:
 _AGENDA_NUMBER = re.compile(r"^\s*(?:[（(]?[0-9０-９一二三四五六七八九十]+[)）.、．]|[一二三四五六七八九十]+是)\s*")
 
 
+# A 二号 title on the 156 mm line holds about 20 full-width characters; a title
+# that long or longer wraps wherever the line ends ("…情况的报" / "告").
+TITLE_LINE_WIDTH = 19
+
+
+def title_width(text: str) -> float:
+    """Width of a title in full-width characters: ASCII (the year's digits) counts half."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
+
+
 def category_heading(name: str) -> str:
     """理论学习 -> 理论学习方面; a long 对照 aspect stays as it is."""
     name = bare(name)
@@ -177,7 +187,7 @@ class Var:
 
 V = Var
 _PROBLEM_FIELDS = (
-    V("lead", "在本类别中的序号引语：一是、二是……", "一是"),
+    V("lead", "在本类别中的序号引语：一是、二是……（本类只有一个问题时为空）", "一是"),
     V("pid", "问题编号", "P01"),
     V("level", "层级：支部班子 / 党员个人", "支部班子"),
     V("owner", "责任主体（党员个人问题为本人姓名，否则为空）", ""),
@@ -200,6 +210,8 @@ VARIABLES: tuple[Var, ...] = (
     V("place", "召开地点（未填为空）", "机关三楼会议室"),
     V("host", "主持人", "王建国"),
     V("report_date", "报告日期（未填为生成当天）", "2023年8月28日"),
+    V("title_break", "标题是否过长、需分两行排（约20字一行）：report 情况报告、check 对照检查材料", "dict",
+      fields=(V("report", "情况报告标题在年度后换行", True), V("check", "对照检查材料标题在党组织名称后换行", True))),
     V("studies", "会前学习研讨，每次一项", fields=(
         V("date", "日期", "2023年8月10日"), V("form", "形式", "集中学习"),
         V("content", "学习内容（不带句末标点）", "学习党章"), V("participants", "参加人数（未填为空）", 9))),
@@ -240,8 +252,8 @@ VARIABLES: tuple[Var, ...] = (
         V("rated", "参加评定等次的党员人数", 9), V("excellent", "优秀人数", 2), V("qualified", "合格人数", 7),
         V("basic", "基本合格人数", 0), V("unqualified", "不合格人数", 0),
         V("not_rated", "不评定等次的人数（预备党员等）", 1),
-        V("text", "结果的句子，如“参加评定的党员9人，其中优秀2人、合格7人；不评定等次1人”",
-          "参加评定的党员9人，其中优秀2人、合格7人；不评定等次1人"))),
+        V("text", "结果的句子，如“参加评定的党员9人，其中优秀2人、合格7人，另有1人不评定等次”",
+          "参加评定的党员9人，其中优秀2人、合格7人，另有1人不评定等次"))),
     V("problem_count", "查摆问题总数", 8),
     V("branch_problem_count", "其中支部班子问题数", 5),
     V("personal_problem_count", "其中党员个人问题数", 3),
@@ -341,6 +353,12 @@ def build_context(branch: Branch, today: dt.date | None = None) -> dict[str, Any
     ctx["place"] = bare(info.get("place"))
     ctx["host"] = _text(info.get("host"))
     ctx["report_date"] = format_date(info.get("report_date") or today or dt.date.today())
+    # The templates break a long title into two lines at a fixed meaning boundary
+    # (GB/T 9704 梯形 title): after the year for 情况报告, after the branch's name for 对照检查材料.
+    ctx["title_break"] = {
+        "report": title_width(f"关于召开{ctx['year']}年度{ctx['meeting_type']}情况的报告") > TITLE_LINE_WIDTH,
+        "check": title_width(f"{ctx['org']}{ctx['year']}年度{ctx['meeting_type']}对照检查材料") > TITLE_LINE_WIDTH,
+    }
 
     studies = rows(STUDIES.key)
     ctx["studies"] = [{"date": _text(r.get("date")), "form": _text(r.get("form")),
@@ -410,6 +428,8 @@ def build_context(branch: Branch, today: dt.date | None = None) -> dict[str, Any
     ctx["categories"] = []
     for index, name in enumerate(order, start=1):
         items = [_problem(r, i) for i, r in enumerate(by_category[name], start=1)]
+        if len(items) == 1:  # "一是" with no "二是" after it reads as an unfinished list
+            items[0]["lead"] = ""
         ctx["categories"].append({"num": cn_number(index), "index": index, "name": name,
                                   "heading": category_heading(name), "count": len(items),
                                   "problems": items})
@@ -486,7 +506,8 @@ def _appraisal(members: list[dict]) -> dict[str, Any] | None:
     if shown:
         text += "，其中" + _join(shown)
     if result["not_rated"]:
-        text += f"；不评定等次{result['not_rated']}人"
+        # "；不评定等次1人" after a semicolon had no subject; "另有" ties it to the sentence
+        text += f"，另有{result['not_rated']}人不评定等次"
     result["text"] = text
     return result
 
