@@ -25,7 +25,7 @@ from docx.shared import Mm
 from toolkit.collect import OTHER_CATEGORY, CollectResult, measure_status, ST_OVERDUE
 from toolkit.docx_format import STYLE, new_gbt9704_document
 from toolkit.fsutil import atomic_path
-from toolkit.render import bare, category_heading, cn_number, lead
+from toolkit.render import TITLE_LINE_WIDTH, bare, category_heading, cn_number, lead, title_width
 from toolkit.values import format_date, fold
 
 # Long lists are cut here and summarised ("等N个"), so a report for ten
@@ -55,8 +55,18 @@ class _Writer:
         self.doc = new_gbt9704_document()
         self.h1_count = 0
 
-    def title(self, text: str) -> None:
-        self.doc.add_paragraph(text, style=STYLE.title)
+    def title(self, *chunks: str) -> None:
+        """One line when it fits; else two lines broken between chunks (meaning units), as even as can be."""
+        chunks = tuple(c for c in chunks if c)
+        para = self.doc.add_paragraph(style=STYLE.title)
+        if title_width("".join(chunks)) <= TITLE_LINE_WIDTH or len(chunks) < 2:
+            para.add_run("".join(chunks))
+        else:
+            k = min(range(1, len(chunks)), key=lambda i: max(title_width("".join(chunks[:i])),
+                                                             title_width("".join(chunks[i:]))))
+            para.add_run("".join(chunks[:k]))
+            para.add_run().add_break()
+            para.add_run("".join(chunks[k:]))
         self.doc.add_paragraph("", style=STYLE.no_indent)
 
     def h1(self, text: str) -> None:
@@ -91,7 +101,7 @@ def write_committee_report(result: CollectResult, path: str | os.PathLike, *,
     meeting = info.get("meeting_type") or "组织生活会"
     year = info.get("year")
     w = _Writer()
-    w.title(f"{superior}关于{f'{year}年度' if year else ''}{meeting}召开情况的报告")
+    w.title(superior, f"关于{year}年度" if year else "关于", meeting, "召开情况的报告")
 
     basis = f"《{info['basis_title']}》" if info.get("basis_title") else "上级有关通知"
     if info.get("basis_number"):
@@ -141,12 +151,16 @@ def _meetings(w: _Writer, result: CollectResult) -> None:
     dates = sorted(r.info["meeting_date"] for r in result.branches
                    if isinstance(r.info.get("meeting_date"), dt.date))
     if dates:
-        span = (f"于{format_date(dates[0])}召开" if dates[0] == dates[-1]
-                else f"于{format_date(dates[0])}至{format_date(dates[-1])}期间相继召开")
+        first, last = format_date(dates[0]), format_date(dates[-1])
+        if dates[0].year == dates[-1].year:  # 2023年8月24日至9月8日, the year said once
+            last = last.removeprefix(f"{dates[-1].year}年")
+        span = f"于{first}召开" if dates[0] == dates[-1] else f"于{first}至{last}相继召开"
     else:
         span = "召开"
-    w.para(f"已报送的{fig['已报送']}个党支部{span}了会议。应参会党员{fig['应到']}人，实到{fig['实到']}人，"
-           f"参会率{_pct(fig['实到'], fig['应到'])}；因故缺席{fig['请假']}人，均已说明原因。")
+    meeting = result.cycle_info.get("meeting_type") or "组织生活会"
+    absent = f"；因故缺席{fig['请假']}人，均已说明原因" if fig["请假"] else ""
+    w.para(f"已报送的{fig['已报送']}个党支部{span}了{meeting}。应参会党员{fig['应到']}人，实到{fig['实到']}人，"
+           f"参会率{_pct(fig['实到'], fig['应到'])}{absent}。")
 
     ordinary: list[str] = []
     guidance: dict[str, list[str]] = defaultdict(list)
@@ -180,11 +194,15 @@ def _meetings(w: _Writer, result: CollectResult) -> None:
         w.para("各党支部报送的材料中未填写上级领导参加或出席指导的情况。")
 
     ev = fig["评议"]
-    rated = ev["优秀"] + ev["合格"] + ev["基本合格"] + ev["不合格"]
+    grades = ("优秀", "合格", "基本合格", "不合格")
+    rated = sum(ev[g] for g in grades)
     if rated:
-        w.para(f"会上各党支部同步开展民主评议党员，参评党员{rated}人，评定为优秀{ev['优秀']}人、"
-               f"合格{ev['合格']}人、基本合格{ev['基本合格']}人、不合格{ev['不合格']}人，"
-               f"预备党员等不评定等次{ev['不评定']}人。")
+        # Only branches that filled in grades held the appraisal: "各党支部同步" would overstate it.
+        held = sum(1 for p in fig["per_branch"] if any(p.get(g) for g in grades))
+        who = "各党支部" if held == fig["已报送"] else f"{held}个党支部"
+        shown = "、".join(f"{g}{ev[g]}人" for g in grades if ev[g])  # a 0 count is left out, not read aloud
+        not_rated = f"，预备党员等不评定等次{ev['不评定']}人" if ev["不评定"] else ""
+        w.para(f"{who}在会上开展了民主评议党员，参评党员{rated}人，评定为{shown}{not_rated}。")
 
 
 def excerpt(text: str, limit: int = 90) -> str:
@@ -253,9 +271,14 @@ def _rectification(w: _Writer, result: CollectResult) -> None:
     fig = result.figures
     w.h1("整改落实情况")
     countable = fig["措施"] - fig["长期坚持"]
+    long_term = f"（长期坚持的{fig['长期坚持']}条不计入）" if fig["长期坚持"] else ""
+    # Zero counts are left out: the next paragraph already says when nothing is overdue.
+    rest = "，".join(t for t in (f"正在推进且未到期{fig['正常']}条" if fig["正常"] else "",
+                                f"10天内到期{fig['10天内到期']}条" if fig["10天内到期"] else "",
+                                f"已超过整改时限仍未完成{fig['逾期']}条" if fig["逾期"] else "") if t)
     w.para(f"各党支部针对查摆出的问题共制定整改措施{fig['措施']}条。截至{format_date(result.as_of)}，"
-           f"已完成{fig['已完成']}条，整改完成率{_pct(fig['已完成'], countable)}（长期坚持的{fig['长期坚持']}条不计入）；"
-           f"正在推进且未到期{fig['正常']}条，10天内到期{fig['10天内到期']}条，已超过整改时限仍未完成{fig['逾期']}条。")
+           f"已完成{fig['已完成']}条，整改完成率{_pct(fig['已完成'], countable)}{long_term}"
+           + (f"；{rest}。" if rest else "。"))
     overdue = Counter()
     for rec in result.branches:
         n = sum(1 for m in rec.measures if measure_status(m[3], m[4], m[5], result.as_of) == ST_OVERDUE)
@@ -283,9 +306,17 @@ def _not_reported(w: _Writer, result: CollectResult) -> None:
     if not result.roster:
         w.para(f"本次共收到{fig['已报送']}个党支部的填报表（未提供支部名册，无法核对未报送的支部）。")
     elif result.missing:
-        names = [b.get("org_name") or b.get("branch_id") for b in result.missing]
-        who = names[0] if len(names) == 1 else f"{_names(names)}共{len(names)}个党支部"
-        w.para(f"截至{format_date(result.as_of)}，{who}尚未报送材料或报送的文件无法使用。")
+        # collect knows which branches sent nothing and which sent files it could not use: say which.
+        sent_nothing = [b.get("org_name") or b.get("branch_id") for b in result.missing
+                        if not str(b.get("note", "")).startswith("收到的文件")]
+        unusable = [b.get("org_name") or b.get("branch_id") for b in result.missing
+                    if str(b.get("note", "")).startswith("收到的文件")]
+        clauses = []
+        for names, what in ((sent_nothing, "尚未报送材料"), (unusable, "报送的文件无法使用，需重新报送")):
+            if names:
+                who = names[0] if len(names) == 1 else f"{_names(names)}共{len(names)}个党支部"
+                clauses.append(f"{who}{what}")
+        w.para(f"截至{format_date(result.as_of)}，{'；'.join(clauses)}。")
     else:
         w.para(f"支部名册中的{fig['支部数']}个党支部均已报送材料。")
     with_errors = [r.org_name or r.branch_id for r in result.branches if r.errors]
@@ -299,7 +330,9 @@ def _next_steps(w: _Writer, result: CollectResult) -> None:
     w.h1("下一步工作")
     steps = []
     if fig["未报送"]:
-        steps.append(f"督促{fig['未报送']}个未报送的党支部尽快补报材料，确保会议全覆盖。")
+        names = [b.get("org_name") or b.get("branch_id") for b in result.missing]
+        who = names[0] if len(names) == 1 else f"{fig['未报送']}个未报送的党支部"
+        steps.append(f"督促{who}尽快补报材料，确保会议全覆盖。")
     due = "和".join(t for t in (f"已逾期的{fig['逾期']}条" if fig["逾期"] else "",
                                 f"10天内到期的{fig['10天内到期']}条" if fig["10天内到期"] else "") if t)
     if due:
