@@ -158,7 +158,7 @@ def _item_line(k: int, item: Item) -> str:
     when = (f"已逾期{-item.days}天" if item.days < 0 else "今天到期" if item.days == 0
             else f"还剩{item.days}天")
     owner = f"责任人：{item.owner}，" if item.owner else ""
-    return f"{k}.{what}：{item.measure}（{owner}整改时限：{format_date(item.deadline)}，{when}）"
+    return f"{k}.{what}：{item.measure}（{owner}整改时限：{format_date(item.deadline)}，{when}）。"
 
 
 def notice_sections(n: Notice, meeting: str) -> list[tuple[str, list[str]]]:
@@ -166,13 +166,18 @@ def notice_sections(n: Notice, meeting: str) -> list[tuple[str, list[str]]]:
     sections = []
     if n.unreported:
         what = f"{meeting}材料" if meeting else "组织生活会材料"
-        sections.append((f"尚未报送{what}（支部填报表）。", [f"情况：{n.unreported}。请尽快填报并报送。"]))
+        # "未收到填报表" only repeats the heading; a refused file is worth naming.
+        body = ("请尽快填写并报送。" if n.unreported == "未收到填报表"
+                else f"{n.unreported.rstrip('。')}。请按要求重新填报并报送。")
+        sections.append((f"尚未报送{what}（支部填报表）。", [body]))
     if n.overdue:
         sections.append((f"已超过整改时限尚未完成的整改措施{len(n.overdue)}条：",
                          [_item_line(k, i) for k, i in enumerate(n.overdue, start=1)]))
     if n.due_soon:
         sections.append((f"{DUE_SOON_DAYS}天内到期的整改措施{len(n.due_soon)}条：",
                          [_item_line(k, i) for k, i in enumerate(n.due_soon, start=1)]))
+    if len(sections) == 1:  # a lone "一、" promises a "二、" that never comes
+        return sections
     return [(f"{_NUM[i]}、{head}", lines) for i, (head, lines) in enumerate(sections)]
 
 
@@ -180,7 +185,7 @@ def _closing(n: Notice) -> str:
     if n.overdue or n.due_soon:
         return ("请对照整改台账抓紧推进，完成后在整改台账中更新完成状态、完成日期和整改成效及佐证，"
                 "并重新报送填报表。")
-    return "请抓紧办理。"
+    return ""  # the unreported item already says what to do
 
 
 def notice_text(n: Notice, as_of: dt.date, meeting: str, sender: str = "") -> str:
@@ -188,7 +193,8 @@ def notice_text(n: Notice, as_of: dt.date, meeting: str, sender: str = "") -> st
     for head, body in notice_sections(n, meeting):
         lines.append(head)
         lines.extend(body)
-    lines.append(_closing(n))
+    if _closing(n):
+        lines.append(_closing(n))
     if sender:
         lines.append(sender)
     lines.append(format_date(as_of))
@@ -202,11 +208,14 @@ def _write_docx(target: Path, n: Notice, as_of: dt.date, meeting: str, sender: s
     doc.add_paragraph("关于抓紧办理组织生活会有关事项的提醒", style=STYLE.title)
     doc.add_paragraph(f"{n.name}：", style=STYLE.addressee)
     doc.add_paragraph(f"截至{format_date(as_of)}，你支部有以下事项需要办理：", style=STYLE.body)
-    for head, body in notice_sections(n, meeting):
-        doc.add_paragraph(head, style=STYLE.h1)
+    sections = notice_sections(n, meeting)
+    for head, body in sections:
+        # an unnumbered single item is a sentence of the notice, not a 黑体 heading
+        doc.add_paragraph(head, style=STYLE.h1 if len(sections) > 1 else STYLE.body)
         for line in body:
             doc.add_paragraph(line, style=STYLE.body)
-    doc.add_paragraph(_closing(n), style=STYLE.body)
+    if _closing(n):
+        doc.add_paragraph(_closing(n), style=STYLE.body)
     doc.add_paragraph("", style=STYLE.body)
     if sender:
         doc.add_paragraph(sender, style=STYLE.signature)
