@@ -109,9 +109,16 @@ def write_committee_report(result: CollectResult, path: str | os.PathLike, *,
     deadline = info.get("deadline")
     theme = info.get("theme") or ""
     when = f"于{format_date(deadline)}前" if isinstance(deadline, dt.date) else ""
-    w.para(f"按照{basis}要求，{superior}所属{fig['支部数']}个党支部{when}组织召开了"
-           f"{theme}{meeting}。截至{format_date(result.as_of)}，共有{fig['已报送']}个党支部报送了会议材料"
-           + (f"，{fig['未报送']}个党支部尚未报送。" if fig["未报送"] else "。") + "现将汇总情况报告如下：")
+    # Only branches that sent their material are known to have met: with some
+    # missing, the opening says what was required and who reported.
+    if fig["未报送"]:
+        opening = (f"按照{basis}要求，{superior}部署所属{fig['支部数']}个党支部{when}召开"
+                   f"{theme}{meeting}。截至{format_date(result.as_of)}，已有{fig['已报送']}个党支部召开会议并报送了材料，"
+                   f"{fig['未报送']}个党支部尚未报送。")
+    else:
+        opening = (f"按照{basis}要求，{superior}所属{fig['支部数']}个党支部{when}组织召开了"
+                   f"{theme}{meeting}，截至{format_date(result.as_of)}均已报送会议材料。")
+    w.para(opening + "现将汇总情况报告如下：")
 
     _preparation(w, result)
     _meetings(w, result)

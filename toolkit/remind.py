@@ -201,11 +201,19 @@ def notice_text(n: Notice, as_of: dt.date, meeting: str, sender: str = "") -> st
     return "\n".join(lines) + "\n"
 
 
+def meeting_kind(meeting: str) -> str:
+    """"2023年度民主生活会" -> "民主生活会": the title names the kind of meeting this round is."""
+    for kind in ("专题组织生活会", "民主生活会", "组织生活会"):
+        if kind in (meeting or ""):
+            return kind
+    return "组织生活会"
+
+
 def _write_docx(target: Path, n: Notice, as_of: dt.date, meeting: str, sender: str) -> None:
     from toolkit.docx_format import STYLE, new_gbt9704_document
 
     doc = new_gbt9704_document()
-    doc.add_paragraph("关于抓紧办理组织生活会有关事项的提醒", style=STYLE.title)
+    doc.add_paragraph(f"关于抓紧办理{meeting_kind(meeting)}有关事项的提醒", style=STYLE.title)
     doc.add_paragraph(f"{n.name}：", style=STYLE.addressee)
     doc.add_paragraph(f"截至{format_date(as_of)}，你支部有以下事项需要办理：", style=STYLE.body)
     sections = notice_sections(n, meeting)
