@@ -57,7 +57,7 @@ class BookResult:
     included: list[str] = field(default_factory=list)  # branch names, in book order
     omitted: list[tuple[str, str]] = field(default_factory=list)  # (branch, why it is not in the book)
     pdf: Path | None = None
-    composed: int = 0  # chunks joined through docxcompose rather than moved directly
+    composed: int = 0  # documents joined through docxcompose rather than moved directly
 
 
 def title_lines(cycle_info: dict) -> list[str]:
@@ -89,17 +89,16 @@ def entries(result: CollectResult) -> tuple[list[_Entry], list[tuple[str, str]]]
 
 # --- one chunk (runs in a worker process) ---------------------------------------
 
-def _render_chunk(task: tuple[int, list[_Entry], str]) -> tuple[str | None, list[_Entry], list[tuple[str, str]]]:
-    """Render and merge a chunk of branches; (chunk file or None, entries included, omitted)."""
+def _render_chunk(task: tuple[int, list[_Entry], str]) -> tuple[str | None, list[_Entry], list[tuple[str, str]], int]:
+    """Render and join a chunk of branches; (chunk file or None, entries included, omitted, docxcompose joins)."""
     from docx import Document
-    from docxcompose.composer import Composer
 
     from toolkit.errors import WorkbookError
     from toolkit.render import TEMPLATE_DIR, build_context, render_docx
     from toolkit.validate import check_file
 
     number, chunk, folder = task
-    composer = None
+    joiner = None
     included: list[_Entry] = []
     omitted: list[tuple[str, str]] = []
     scratch = Path(folder) / f"branch_{number:05d}.docx"
@@ -116,17 +115,17 @@ def _render_chunk(task: tuple[int, list[_Entry], str]) -> tuple[str | None, list
         render_docx(TEMPLATE_DIR / REPORT_TEMPLATE, build_context(branch), scratch)
         doc = Document(str(scratch))
         _mark_start(doc, entry.index)
-        if composer is None:
-            composer = Composer(doc)
+        if joiner is None:
+            joiner = _Joiner(doc)
         else:
-            composer.append(doc)
+            joiner.append(doc)
         included.append(entry)
     scratch.unlink(missing_ok=True)
-    if composer is None:
-        return None, included, omitted
+    if joiner is None:
+        return None, included, omitted, 0
     out = Path(folder) / f"chunk_{number:05d}.docx"
-    composer.save(str(out))
-    return str(out), included, omitted
+    joiner.book.save(str(out))
+    return str(out), included, omitted, joiner.composed
 
 
 def _mark_start(doc, index: int) -> None:
@@ -244,7 +243,8 @@ class _Joiner:
         self.book = book
         self.anchor = book.element.body.find(qn("w:sectPr"))
         self.styles = {s.get(qn("w:styleId")) for s in book.styles.element.iterchildren(qn("w:style"))}
-        self.next_bookmark = 0
+        marks = [int(m.get(qn("w:id"), 0)) for m in book.element.body.iter(qn("w:bookmarkStart"))]
+        self.next_bookmark = max(marks, default=-1) + 1
         self.composer = None
         self.composed = 0  # chunks that needed docxcompose (for tests and benchmarks)
 
@@ -297,20 +297,23 @@ def build_book(result: CollectResult, out_dir: str | os.PathLike, *, jobs: int |
         tasks = [(k, chunk, str(work)) for k, chunk in enumerate(chunks)]
         parts: list[str] = []
         included: list[_Entry] = []
-        for path, kept, dropped in _run(tasks, jobs):
+        composed = 0
+        for path, kept, dropped, through_composer in _run(tasks, jobs):
             included.extend(kept)
             omitted.extend(dropped)
+            composed += through_composer
             if path:
                 parts.append(path)
         joiner = _Joiner(_book_master(result, included))
         for path in parts:
             joiner.append(Document(path))  # one chunk in memory besides the book
             os.unlink(path)
+        composed += joiner.composed
         with atomic_path(final) as tmp:
             joiner.book.save(str(tmp))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return BookResult(path=final, included=[e.name for e in included], omitted=omitted, composed=joiner.composed)
+    return BookResult(path=final, included=[e.name for e in included], omitted=omitted, composed=composed)
 
 
 def _run(tasks, jobs: int):
