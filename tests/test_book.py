@@ -219,8 +219,10 @@ def test_book_leaves_out_a_workbook_that_changed_since_collecting(collected, cyc
     reasons = dict(made.omitted)
     assert reasons[changed].startswith("汇总后无法再次读取填报表")
     assert set(cycle["broken"]) <= set(reasons)
-    _, segments = _segments(made.path)
+    front, segments = _segments(made.path)
     assert len(segments) == len(made.included)
+    contents = [t for t in front if re.match(r"^\d+．", t)]
+    assert [t.split("．")[0] for t in contents] == [str(i) for i in range(1, len(made.included) + 1)]
 
 
 def test_book_without_usable_branches_says_so(cycle, tmp_path):
