@@ -8,10 +8,11 @@ print the errors as fact); the others are listed in ``BookResult.omitted``.
 
 The collect step keeps only what the summary needs from each workbook, so the
 book reads the used workbooks again. Worker processes read and render the
-branches a chunk at a time and join each chunk into one document; this
-process joins the chunk files into the book as they arrive. No more than a
-few chunks' workbooks are in memory at once; the book itself is (about 350 MB
-in all, workers included, for 1,000 branches).
+branches a chunk at a time and join each chunk into one file on disk; once
+all are done (the contents page must know who is in), this process joins the
+chunk files into the book one at a time. No more than a few chunks'
+workbooks are in memory at once; the book itself is (for 1,000 branches the
+book adds about 80 MB to this process; 350 MB peak with the workers).
 
 Joining: every report comes from the same template as the book, so a report
 holding only paragraphs and tables in the template's styles is moved in as it
@@ -253,7 +254,7 @@ class _Joiner:
         marks = [int(m.get(qn("w:id"), 0)) for m in book.element.body.iter(qn("w:bookmarkStart"))]
         self.next_bookmark = max(marks, default=-1) + 1
         self.composer = None
-        self.composed = 0  # chunks that needed docxcompose (for tests and benchmarks)
+        self.composed = 0  # documents that needed docxcompose (for tests and benchmarks)
 
     def append(self, chunk) -> None:
         items = [c for c in chunk.element.body if c.tag != qn("w:sectPr")]
