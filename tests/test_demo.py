@@ -20,6 +20,7 @@ def test_demo_runs_end_to_end(tmp_path, capsys):
     assert len(docs) == 3 * len(sample_data.BRANCHES)
     assert (out / "4-党委汇总" / "汇总表.xlsx").is_file()
     assert (out / "4-党委汇总" / "汇总报告.docx").is_file()
+    assert (out / "4-党委汇总" / "情况报告汇编.docx").is_file()
     assert "未报送 1 个" in text and str(out / "4-党委汇总" / "汇总表.xlsx") in text
 
 

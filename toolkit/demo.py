@@ -112,9 +112,10 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
     as_of = as_of_date(cycle.info)
     say(f"【5】党委回收汇总（统计截至 {as_of.isoformat()}）：")
     collected = collect([returned_dir], out / SUMMARY, cycle=result.cycle, as_of=as_of, pdf=pdf,
-                        jobs=jobs, progress=progress)
+                        jobs=jobs, progress=progress, book=True)
+    book = collected.book.path if collected.book else None
     result.summary = [p for p in (collected.summary_path, collected.report_path, collected.appraisal_path,
-                                  *collected.pdf_paths) if p]
+                                  book, *collected.pdf_paths) if p]
     figures = collected.figures
     rate = figures["整改完成率"]
     say(f"    已报送 {figures['已报送']} 个、未报送 {figures['未报送']} 个支部；问题 {figures['问题']} 条，"
