@@ -305,6 +305,14 @@ def _write_instructions(ws, sheets: Sequence[Sheet], lists, fmts: _Formats, titl
     return r
 
 
+def _created(meta: Mapping[str, str]) -> dt.datetime:
+    """The file's creation time is the 生成时间 in _meta, so a fixed stamp gives a stable file."""
+    try:
+        return dt.datetime.strptime(meta.get("生成时间", ""), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return dt.datetime.now()
+
+
 def branch_meta(cycle_id: str = "", branch_id: str = "", generated: dt.datetime | None = None) -> dict:
     stamp = (generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
     return {"模板版本": TEMPLATE_VERSION, "表类型": BRANCH_KIND, "周期编号": cycle_id,
@@ -329,7 +337,8 @@ def write_branch_workbook(path: str | os.PathLike, content: Content | None = Non
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
                                             "strings_to_urls": False})
-        wb.set_properties({"title": BRANCH_KIND, "author": "orglife", "comments": "组织生活会工作台生成"})
+        wb.set_properties({"title": BRANCH_KIND, "author": "orglife", "comments": "组织生活会工作台生成",
+                           "created": _created(meta)})
         if macro:
             wb.set_vba_name("ThisWorkbook")
             wb.add_vba_project(io.BytesIO(macro.vba_project), is_stream=True)
@@ -383,7 +392,7 @@ def write_cycle_workbook(path: str | os.PathLike, content: Content | None = None
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
                                             "strings_to_urls": False})
-        wb.set_properties({"title": CYCLE_KIND, "author": "orglife"})
+        wb.set_properties({"title": CYCLE_KIND, "author": "orglife", "created": _created(meta)})
         fmts = _Formats(wb)
         _write_instructions(wb.add_worksheet(INSTRUCTIONS_SHEET), CYCLE_SHEETS, lists, fmts,
                             "组织生活会周期设置 · 填写说明", CYCLE_INTRO)
