@@ -38,7 +38,7 @@ from docx.shared import Mm
 from lxml import etree
 
 from toolkit.collect import DONE, CollectResult
-from toolkit.docx_format import MARGINS_MM, PAGE_WIDTH_MM, STYLE
+from toolkit.docx_format import MARGINS_MM, PAGE_WIDTH_MM, STYLE, add_field
 from toolkit.fsutil import atomic_path, ensure_dir
 from toolkit.values import format_date
 
@@ -197,24 +197,7 @@ def _book_master(result: CollectResult, included: list[_Entry]):
 
 def _pageref(para, bookmark: str) -> None:
     """A PAGEREF field: Word and LibreOffice fill in the page where the bookmark lands."""
-    def run_with(child):
-        para.add_run()._r.append(child)
-
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    begin.set(qn("w:dirty"), "true")  # Word recomputes it instead of trusting the shown value
-    run_with(begin)
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" PAGEREF {bookmark} \\h "
-    run_with(instr)
-    sep = OxmlElement("w:fldChar")
-    sep.set(qn("w:fldCharType"), "separate")
-    run_with(sep)
-    para.add_run("")
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run_with(end)
+    add_field(para, f"PAGEREF {bookmark} \\h", "", dirty=True)
 
 
 def _update_fields_on_open(doc) -> None:

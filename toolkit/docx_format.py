@@ -116,11 +116,11 @@ def _footer(doc, section) -> None:
         run._r.getparent().remove(run._r)
     para.style = doc.styles[STYLE.page_number]
     para.add_run("— ")
-    _field(para, "PAGE", "1")
+    add_field(para, "PAGE", "1")
     para.add_run(" —")
 
 
-def _field(para, instruction: str, shown: str) -> None:
+def add_field(para, instruction: str, shown: str, *, dirty: bool = False) -> None:
     def run_with(child):
         r = para.add_run()
         r._r.append(child)
@@ -128,6 +128,8 @@ def _field(para, instruction: str, shown: str) -> None:
 
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
+    if dirty:  # Word recomputes the field on open instead of trusting the shown value
+        begin.set(qn("w:dirty"), "true")
     run_with(begin)
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
