@@ -293,7 +293,7 @@ def test_optional_parts_leave_no_trace(tmp_path):
     assert [l for l in lines if l[:2] in ("一、", "二、", "三、", "四、")] == [
         "一、存在的问题", "二、原因剖析", "三、整改措施和努力方向"]
     assert "按照上级党组织的部署" in check
-    assert "马国栋因外出培训未参会" in report
+    assert "马国栋同志因外出培训未参会" in report
 
 
 def test_cn_numbers():

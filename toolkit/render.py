@@ -240,7 +240,7 @@ VARIABLES: tuple[Var, ...] = (
     V("present", "实到人数", 9),
     V("absent_count", "缺席人数", 1),
     V("absentees", "缺席人员，每人一项", fields=(V("name", "姓名", "赵六"), V("reason", "缺席原因（去掉开头的“因”）", "公出差"))),
-    V("absent_text", "缺席情况的句子，如“赵六因公出差未参会”；无人缺席为空", "赵六因公出差未参会"),
+    V("absent_text", "缺席情况的句子，如“赵六同志因公出差未参会”；无人缺席为空", "赵六同志因公出差未参会"),
     V("guests", "列席指导人员，每人一项", fields=(
         V("name", "姓名", "李卫东"), V("title", "职务", "机关党委副书记"), V("mode", "参会方式", "出席指导"))),
     V("guest_text", "列席指导情况的句子（不带句号）；无人列席为空", "机关党委副书记李卫东同志到会指导"),
@@ -400,7 +400,8 @@ def build_context(branch: Branch, today: dt.date | None = None) -> dict[str, Any
     ctx["absentees"] = [{"name": _text(r.get("name")), "reason": bare(r.get("absence_reason")).lstrip("因")}
                         for r in absent]
     ctx["absent_text"] = (
-        _join([f"{a['name']}因{a['reason']}" if a["reason"] else a["name"] for a in ctx["absentees"]])
+        _join([f"{a['name']}同志因{a['reason']}" if a["reason"] else f"{a['name']}同志"
+               for a in ctx["absentees"]])
         + "未参会") if absent else ""
 
     guests = rows(GUESTS.key)
