@@ -131,11 +131,15 @@ def check_paths(paths: list[str], previous: list[str] | None = None) -> list[tup
     for p in paths:
         path = _existing(p)
         if path.is_dir():
-            # .et (WPS) and .xlsb open by content like the rest; lock files are not submissions
+            # .et (WPS) and .xlsb open by content like the rest
             found = sorted(f for f in path.rglob("*")
-                           if f.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".xlsb", ".et")
-                           and not f.name.startswith("~$"))
-            files.extend(found)
+                           if f.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".xlsb", ".et"))
+            locks = [f for f in found if f.name.startswith("~$")]
+            if locks:
+                # lock files are not submissions, but nothing is skipped without a word
+                shown = "、".join(f.name for f in locks[:5]) + ("等" if len(locks) > 5 else "")
+                sys.stderr.write(f"已跳过 {len(locks)} 个 Excel/WPS 临时锁定文件（{shown}），它们不是填报表。\n")
+            files.extend(f for f in found if not f.name.startswith("~$"))
         else:
             files.append(path)
     results = []
