@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from toolkit.collect import DUE_SOON_DAYS, ST_DUE_SOON, ST_OVERDUE, measure_status
 from toolkit.errors import InputError
 from toolkit.fsutil import atomic_path, ensure_dir, inside, safe_filename
 from toolkit.previous import SUMMARY_MEASURES, branch_key_name, open_summary_input
 from toolkit.read import header_key, sheet_rows
-from toolkit.schema import LONG_TERM
 from toolkit.values import BadValue, clean_text, format_date, is_blank, parse_deadline
 
-DUE_SOON_DAYS = 10
 MISSING_SHEET = "未报送"
 OVERVIEW_SHEET = "总览"
 
@@ -78,11 +77,7 @@ def _text(value: Any) -> str:
     return "" if is_blank(value) else clean_text(value)
 
 
-def _finished(row: dict[str, Any]) -> bool:
-    if _text(row.get("完成状态")) == "已完成":
-        return True
-    if not is_blank(row.get("完成日期")) and is_blank(row.get("完成状态")):
-        return True
+def _closed_by_committee(row: dict[str, Any]) -> bool:
     # The committee's closure counts even when the branch never updated its row.
     return not is_blank(row.get("党委销号")) or not is_blank(row.get("销号日期"))
 
@@ -129,19 +124,20 @@ def read_reminders(summary_path: str | os.PathLike, as_of: dt.date) -> RemindRes
             continue  # the sheet's note when no 支部名册 was given
         notice_for(bid, name).unreported = _text(row.get("情况")) or "未收到填报表"
     for row in ledger:
-        if _finished(row):
+        if _closed_by_committee(row):
             continue
         deadline = _deadline(row.get("整改时限"))
-        if not isinstance(deadline, dt.date) or _text(row.get("完成状态")) == LONG_TERM:
+        # the same classification as 整改总台账's status column
+        state = measure_status(deadline, _text(row.get("完成状态")) or None,
+                               not is_blank(row.get("完成日期")), as_of)
+        if state not in (ST_OVERDUE, ST_DUE_SOON):
             continue
         days = (deadline - as_of).days
-        if days > DUE_SOON_DAYS:
-            continue
         item = Item(pid=_text(row.get("问题编号")), summary=_text(row.get("问题概述")),
                     measure=_text(row.get("整改措施")), owner=_text(row.get("责任人")),
                     deadline=deadline, days=days)
         n = notice_for(_text(row.get("支部编号")), _text(row.get("党组织名称")))
-        (n.overdue if days < 0 else n.due_soon).append(item)
+        (n.overdue if state == ST_OVERDUE else n.due_soon).append(item)
     result = [n for n in notices.values() if n.unreported or n.overdue or n.due_soon]
     for n in result:
         n.overdue.sort(key=lambda i: (i.deadline, i.pid))
