@@ -18,7 +18,7 @@ from typing import Any
 
 from toolkit.errors import IssueCode
 from toolkit.fsutil import atomic_path
-from toolkit.values import format_date
+from toolkit.values import format_date, percent
 
 GRADES = ("优秀", "合格", "基本合格", "不合格")
 NOT_GRADED = "不评定"
@@ -74,10 +74,6 @@ def rows_from_collect(result) -> list[AppraisalRow]:
     return out
 
 
-def _pct(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}%" if whole else "—"
-
-
 def write_appraisal_table(rows: list[AppraisalRow], path: str | os.PathLike, *, title_prefix: str = "",
                           as_of: dt.date | None = None, missing: Iterable[str] = ()) -> Path:
     """民主评议情况汇总表.docx: a landscape GB/T 9704 table, one row per branch and a total."""
@@ -99,10 +95,10 @@ def write_appraisal_table(rows: list[AppraisalRow], path: str | os.PathLike, *, 
         for key in ("党员人数", "参评人数", *APPRAISALS, BLANK):
             total[key] += c.get(key, 0)
         body.append([str(n), row.org_name or row.branch_id, str(c["党员人数"]), str(c["参评人数"]),
-                     str(c["优秀"]), _pct(c["优秀"], c["参评人数"]), str(c["合格"]), str(c["基本合格"]),
+                     str(c["优秀"]), percent(c["优秀"], c["参评人数"]), str(c["合格"]), str(c["基本合格"]),
                      str(c["不合格"]), str(c[NOT_GRADED]), str(c[BLANK]), "；".join(row.notes)])
     body.append(["", "合计", str(total["党员人数"]), str(total["参评人数"]), str(total["优秀"]),
-                 _pct(total["优秀"], total["参评人数"]), str(total["合格"]), str(total["基本合格"]),
+                 percent(total["优秀"], total["参评人数"]), str(total["合格"]), str(total["基本合格"]),
                  str(total["不合格"]), str(total[NOT_GRADED]), str(total[BLANK]), ""])
     _fill(doc, table, body, STYLE)
     missing = list(missing)

@@ -26,16 +26,12 @@ from toolkit.collect import OTHER_CATEGORY, CollectResult, measure_status, ST_OV
 from toolkit.docx_format import STYLE, new_gbt9704_document
 from toolkit.fsutil import atomic_path
 from toolkit.render import TITLE_LINE_WIDTH, bare, category_heading, cn_number, lead, title_width
-from toolkit.values import format_date, fold
+from toolkit.values import fold, format_date, percent
 
 # Long lists are cut here and summarised ("等N个"), so a report for ten
 # thousand branches stays a report.
 MAX_NAMES = 20
 EXAMPLES_PER_CATEGORY = 3
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{part / whole * 100:.1f}%" if whole else "—"
 
 
 def _names(items: list[str], unit: str = "个") -> str:
@@ -167,7 +163,7 @@ def _meetings(w: _Writer, result: CollectResult) -> None:
     meeting = result.cycle_info.get("meeting_type") or "组织生活会"
     absent = f"；因故缺席{fig['请假']}人，均已说明原因" if fig["请假"] else ""
     w.para(f"已报送的{fig['已报送']}个党支部{span}了{meeting}。应参会党员{fig['应到']}人，实到{fig['实到']}人，"
-           f"参会率{_pct(fig['实到'], fig['应到'])}{absent}。")
+           f"参会率{percent(fig['实到'], fig['应到'])}{absent}。")
 
     ordinary: list[str] = []
     guidance: dict[str, list[str]] = defaultdict(list)
@@ -263,7 +259,7 @@ def _problems(w: _Writer, result: CollectResult) -> None:
         i += 1
         label = cat if cat == OTHER_CATEGORY else category_heading(cat)
         head = f"（{cn_number(i)}）{label}。"
-        body = f"共{len(items)}条，占{_pct(len(items), fig['问题'])}。"
+        body = f"共{len(items)}条，占{percent(len(items), fig['问题'])}。"
         for k, (org, p, shared) in enumerate(representative(items, EXAMPLES_PER_CATEGORY), start=1):
             body += f"{lead(k)}{_sentence(p[4])}"
             detail = excerpt(re.sub(r"^(比如|例如|如)[，,：:]?", "", (p[5] or "").strip().replace("\n", "")))
@@ -284,7 +280,7 @@ def _rectification(w: _Writer, result: CollectResult) -> None:
                                 f"10天内到期{fig['10天内到期']}条" if fig["10天内到期"] else "",
                                 f"已超过整改时限仍未完成{fig['逾期']}条" if fig["逾期"] else "") if t)
     w.para(f"各党支部针对查摆出的问题共制定整改措施{fig['措施']}条。截至{format_date(result.as_of)}，"
-           f"已完成{fig['已完成']}条，整改完成率{_pct(fig['已完成'], countable)}{long_term}"
+           f"已完成{fig['已完成']}条，整改完成率{percent(fig['已完成'], countable)}{long_term}"
            + (f"；{rest}。" if rest else "。"))
     overdue = Counter()
     for rec in result.branches:

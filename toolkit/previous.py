@@ -25,7 +25,8 @@ from typing import Any
 
 from toolkit.errors import InputError, UsageError, WorkbookError
 from toolkit.read import header_key, read_branch, sheet_rows
-from toolkit.values import BadValue, clean_name, clean_text, fold, is_blank, parse_date, parse_deadline
+from toolkit.values import (BadValue, cell_text, clean_name, clean_text, fold, is_blank, parse_date,
+                            parse_deadline)
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 SUMMARY_PROBLEMS = "问题总表"
@@ -293,10 +294,6 @@ def _table(wb, sheet: str) -> tuple[list[dict[str, Any]], dict[str, int]]:
     return out, cols
 
 
-def _text(value: Any) -> str:
-    return "" if is_blank(value) else clean_text(value)
-
-
 def _date(value: Any) -> dt.date | None:
     if is_blank(value):
         return None
@@ -312,7 +309,7 @@ def _deadline(value: Any) -> dt.date | str | None:
     try:
         return parse_deadline(value)
     except BadValue:
-        return _text(value)
+        return cell_text(value)
 
 
 def read_summary(path: Path, shown: str = "") -> list[PrevBranch]:
@@ -329,7 +326,7 @@ def read_summary(path: Path, shown: str = "") -> list[PrevBranch]:
     branches: dict[tuple[str, str], PrevBranch] = {}
 
     def branch_of(row) -> PrevBranch:
-        bid, name = _text(row.get("branch_id")), _text(row.get("org_name"))
+        bid, name = cell_text(row.get("branch_id")), cell_text(row.get("org_name"))
         key = (bid, branch_key_name(name) if not bid else "")
         if key not in branches:
             branches[key] = PrevBranch(branch_id=bid, org_name=name, source=shown)
@@ -337,18 +334,18 @@ def read_summary(path: Path, shown: str = "") -> list[PrevBranch]:
 
     for row in problems:
         branch_of(row).problems.append({
-            "pid": _text(row.get("pid")), "level": _text(row.get("level")) or None,
+            "pid": cell_text(row.get("pid")), "level": cell_text(row.get("level")) or None,
             "owner": clean_name(row["owner_problem"]) if not is_blank(row.get("owner_problem")) else None,
-            "category": _text(row.get("category")) or None, "summary": _text(row.get("summary")),
-            "detail": _text(row.get("detail")) or None,
+            "category": cell_text(row.get("category")) or None, "summary": cell_text(row.get("summary")),
+            "detail": cell_text(row.get("detail")) or None,
         })
     for row in measures:
-        status = _text(row.get("status")) or None
+        status = cell_text(row.get("status")) or None
         branch_of(row).measures.append({
-            "pid": _text(row.get("pid")), "measure": _text(row.get("measure")),
-            "owner": _text(row.get("owner")) or None, "deadline": _deadline(row.get("deadline")),
+            "pid": cell_text(row.get("pid")), "measure": cell_text(row.get("measure")),
+            "owner": cell_text(row.get("owner")) or None, "deadline": _deadline(row.get("deadline")),
             "status": status, "done_date": _date(row.get("done_date")),
-            "evidence": _text(row.get("evidence")) or None, "closed_date": _date(row.get("closed_date")),
+            "evidence": cell_text(row.get("evidence")) or None, "closed_date": _date(row.get("closed_date")),
         })
     return list(branches.values())
 

@@ -21,7 +21,7 @@ from toolkit.errors import InputError
 from toolkit.fsutil import atomic_path, ensure_dir, inside, safe_filename
 from toolkit.previous import SUMMARY_MEASURES, branch_key_name, open_summary_input
 from toolkit.read import header_key, sheet_rows
-from toolkit.values import BadValue, clean_text, format_date, is_blank, parse_deadline
+from toolkit.values import BadValue, cell_text, clean_text, format_date, is_blank, parse_deadline
 
 MISSING_SHEET = "未报送"
 OVERVIEW_SHEET = "总览"
@@ -73,10 +73,6 @@ def _rows(wb, sheet: str, must: str) -> list[dict[str, Any]]:
             for row in rows[at + 1:]]
 
 
-def _text(value: Any) -> str:
-    return "" if is_blank(value) else clean_text(value)
-
-
 def _closed_by_committee(row: dict[str, Any]) -> bool:
     # The committee's closure counts even when the branch never updated its row.
     return not is_blank(row.get("党委销号")) or not is_blank(row.get("销号日期"))
@@ -119,24 +115,24 @@ def read_reminders(summary_path: str | os.PathLike, as_of: dt.date) -> RemindRes
         return notices[key]
 
     for row in missing:
-        bid, name = _text(row.get("支部编号")), _text(row.get("党组织名称"))
+        bid, name = cell_text(row.get("支部编号")), cell_text(row.get("党组织名称"))
         if not bid and not name:
             continue  # the sheet's note when no 支部名册 was given
-        notice_for(bid, name).unreported = _text(row.get("情况")) or "未收到填报表"
+        notice_for(bid, name).unreported = cell_text(row.get("情况")) or "未收到填报表"
     for row in ledger:
         if _closed_by_committee(row):
             continue
         deadline = _deadline(row.get("整改时限"))
         # the same classification as 整改总台账's status column
-        state = measure_status(deadline, _text(row.get("完成状态")) or None,
+        state = measure_status(deadline, cell_text(row.get("完成状态")) or None,
                                not is_blank(row.get("完成日期")), as_of)
         if state not in (ST_OVERDUE, ST_DUE_SOON):
             continue
         days = (deadline - as_of).days
-        item = Item(pid=_text(row.get("问题编号")), summary=_text(row.get("问题概述")),
-                    measure=_text(row.get("整改措施")), owner=_text(row.get("责任人")),
+        item = Item(pid=cell_text(row.get("问题编号")), summary=cell_text(row.get("问题概述")),
+                    measure=cell_text(row.get("整改措施")), owner=cell_text(row.get("责任人")),
                     deadline=deadline, days=days)
-        n = notice_for(_text(row.get("支部编号")), _text(row.get("党组织名称")))
+        n = notice_for(cell_text(row.get("支部编号")), cell_text(row.get("党组织名称")))
         (n.overdue if state == ST_OVERDUE else n.due_soon).append(item)
     result = [n for n in notices.values() if n.unreported or n.overdue or n.due_soon]
     for n in result:

@@ -78,6 +78,16 @@ def clean_text(raw: object) -> str:
     return "\n".join(lines).strip("\n")
 
 
+def cell_text(raw: object) -> str:
+    """Text of a cell read back from a summary: "" when blank, else cleaned."""
+    return "" if is_blank(raw) else clean_text(raw)
+
+
+def percent(part: int, whole: int) -> str:
+    """33.3% with one decimal, as reports and summary tables print shares; — when nothing to share."""
+    return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+
 def clean_name(raw: object) -> str:
     """Names carry no blanks: 张 三 and 张三 are the same person."""
     return _SPACES.sub("", clean_text(raw))
