@@ -67,8 +67,6 @@ def test_every_problem_measure_and_status_carried(carried, bid):
 
 
 def test_same_result_from_a_zip(carried):
-    from two_cycles import cycle_workbook
-
     out = carried / "下发_zip"
     result = carry([carried / "上期.zip"], carried / "新周期设置.xlsx", out)
     assert not result.without_previous and not result.previous_unused and not result.notes

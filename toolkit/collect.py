@@ -14,7 +14,6 @@ import contextlib
 import datetime as dt
 import os
 import re
-import shutil
 import stat
 import struct
 import tempfile
@@ -31,7 +30,7 @@ from typing import Any
 
 from toolkit.errors import Issue, IssueCode, Severity, ToolkitError, UsageError, WorkbookError
 from toolkit.messages import issue
-from toolkit.read import MAX_FILE_BYTES, MAX_ZIP_RATIO
+from toolkit.container import MAX_FILE_BYTES, MAX_ZIP_RATIO
 from toolkit.schema import LONG_TERM, MEASURES, MEMBERS, PROBLEMS
 from toolkit.values import fold
 

@@ -17,7 +17,6 @@ import os
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
 
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Mm

@@ -23,9 +23,7 @@ import xlsxwriter
 from toolkit.collect import (
     APPRAISALS,
     DONE,
-    DUPLICATE,
     HAS_ERRORS,
-    NOT_BRANCH,
     OTHER_CATEGORY,
     OUTCOMES,
     ST_DONE,

@@ -22,7 +22,7 @@ import python_calamine
 from toolkit.cells import a1
 from toolkit.container import Container
 from toolkit.container import inspect as inspect_container
-from toolkit.errors import Issue, IssueCode, Severity, WorkbookError
+from toolkit.errors import Issue, IssueCode, WorkbookError
 from toolkit.messages import issue
 from toolkit.schema import (
     BRANCH_KIND,
@@ -35,13 +35,9 @@ from toolkit.schema import (
     READABLE_VERSIONS,
     Column,
     Sheet,
-    T,
 )
 from toolkit.values import BadValue, clean_text, fold, is_blank, parse, show
 
-# Limits for what a branch workbook can be live in container.py (a real one is
-# well under 1 MB); re-exported because collect applies the same ones to zips.
-from toolkit.container import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO  # noqa: E402,F401
 HEADER_SCAN_ROWS = 10
 
 Row = dict[str, Any]

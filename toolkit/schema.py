@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 TEMPLATE_VERSION = "2023.1"
 # Template versions whose sheets and headers the reader still understands.
