@@ -61,3 +61,17 @@ def test_records_round_trip(generated):
         got = [{k: v for k, v in r.items() if k != "_row"} for r in branch.rows(key)]
         assert got == rows, key
     assert not [i for i in branch.issues if i.code.value != "missing-required"]
+
+
+def test_text_that_looks_like_a_formula_error_is_text():
+    # Found by the round trip above: "#GETTING_DATA" typed as text was taken
+    # for a formula error and dropped. Only a cell of error type (t="e") is one.
+    looks_like_errors = ["#GETTING_DATA", "#N/A", "#REF!", "#DIV/0!"]
+    rows = [{"seq": i + 1, "aspect": text, "content": text} for i, text in enumerate(looks_like_errors)]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "rt.xlsx"
+        write_branch_workbook(path, Content(tables={"causes": rows}))
+        branch = read_branch(path)
+    got = [(r["aspect"], r["content"]) for r in branch.rows("causes")]
+    assert got == [(t, t) for t in looks_like_errors]
+    assert not [i for i in branch.issues if i.code.value == "formula-error"]

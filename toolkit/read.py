@@ -36,7 +36,7 @@ from toolkit.schema import (
     Column,
     Sheet,
 )
-from toolkit.values import BadValue, clean_text, fold, is_blank, parse, show
+from toolkit.values import BadValue, FormulaError, clean_text, fold, is_blank, parse, show
 
 HEADER_SCAN_ROWS = 10
 
@@ -206,7 +206,7 @@ def mark_formula_errors(rows: list[list], errors: dict[tuple[int, int], str]) ->
     for (r, c), text in errors.items():
         if r < len(rows):
             rows[r].extend([None] * (c + 1 - len(rows[r])))
-            rows[r][c] = text
+            rows[r][c] = FormulaError(text)
 
 
 def fill_merged_down(rows: list[list], merged) -> None:

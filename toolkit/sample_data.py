@@ -637,8 +637,7 @@ BRANCHES = {
         ],
         "上次整改情况": [],
     },
-    # 离退休干部党支部: retired staff; no 列席指导 rows, no 民主评议 at this meeting,
-    # no 报告日期 (defaults to the day the report is generated).
+    # 离退休干部党支部: retired staff; no 列席指导 rows, no 民主评议 at this meeting.
     "ZB04": {
         "基本信息": {
             "上级党组织": "临江市交通运输局机关党委",
@@ -650,6 +649,7 @@ BRANCHES = {
             "依据文件文号": "临交机党〔2023〕15号",
             "召开日期": dt.date(2023, 8, 24),
             "召开地点": "局老干部活动中心",
+            "报告日期": dt.date(2023, 8, 29),
             "主持人": "陈茂林",
             "会议议程": (
                 "1.集中学习主题教育有关学习材料\n"

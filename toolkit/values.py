@@ -33,8 +33,6 @@ _DATE_PATTERNS = (
 _YES = {"是", "√", "✓", "✔", "Y", "YES", "对", "1", "TRUE", "参会", "参加", "已参会"}
 _NO = {"否", "×", "✗", "✘", "X", "N", "NO", "错", "0", "FALSE", "未参会", "缺席", "不参会"}
 _LONG_TERM_WORDS = {LONG_TERM, "长期", "持续", "长期坚持整改", "持续推进", "常态化"}
-_FORMULA_ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!",
-                   "#SPILL!", "#CALC!", "#GETTING_DATA"}
 
 
 class BadValue(ValueError):
@@ -179,10 +177,18 @@ def parse_deadline(raw: object) -> dt.date | str:
         raise BadValue(f"{bad.hint}；不是具体日期的可填写“长期坚持”", "bad-date") from None
 
 
+class FormulaError(str):
+    """A cell whose type is error (t="e"), holding its error text such as #REF!.
+
+    The cell's type decides, not its text: a person may well type "#N/A" as
+    text, and that is text.
+    """
+
+
 def formula_error(raw: object) -> str | None:
     """The error text when a cell holds a formula error such as #REF!."""
-    if isinstance(raw, str) and raw.strip().upper() in _FORMULA_ERRORS:
-        return raw.strip().upper()
+    if isinstance(raw, FormulaError):
+        return str(raw).strip().upper() or "#错误"
     return None
 
 
