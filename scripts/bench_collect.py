@@ -27,8 +27,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from toolkit.schema import DEFAULT_CATEGORIES, LONG_TERM
-from toolkit.workbook import Content, branch_meta, write_branch_workbook
+from toolkit.schema.workbooks import DEFAULT_CATEGORIES, LONG_TERM
+from toolkit.writers.workbook import Content, branch_meta, write_branch_workbook
 
 CYCLE_ID = "2023-ZT"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -221,7 +221,7 @@ def main() -> int:
         size = sum(f.stat().st_size for f in files)
         print(f"生成 {len(files)} 个填报表（{size / 1024 ** 2:.0f} MB）：{gen:.1f} s")
 
-        from toolkit.collect import collect
+        from toolkit.committee.collect import collect
 
         out = work / f"汇总_{args.n}"
         cpu_before = _cpu()

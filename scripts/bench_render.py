@@ -20,11 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from toolkit import sample_data
-from toolkit.read import read_branch
-from toolkit.render import build_context, render_branch
-from toolkit.schema import INFO, LIST_SHEETS
-from toolkit.workbook import Content, from_headers, write_branch_workbook
+from toolkit.core import sample_data
+from toolkit.branch.read import read_branch
+from toolkit.writers.render import build_context, render_branch
+from toolkit.schema.workbooks import INFO, LIST_SHEETS
+from toolkit.writers.workbook import Content, from_headers, write_branch_workbook
 
 
 def sample_workbook(branch_id: str, path: Path) -> Path:
@@ -70,7 +70,7 @@ def main() -> int:
               f"，目标 ≤ 60 ms")
 
         if not args.no_pdf:
-            from toolkit.pdf import convert_to_pdf
+            from toolkit.io.pdf import convert_to_pdf
 
             all_docs = [d for b in branches.values() for d in render_branch(b, tmp / "pdf-in" / b.name)]
             start = time.perf_counter()

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from toolkit.workbook import branch_meta, write_branch_workbook, write_cycle_workbook, Content  # noqa: E402
+from toolkit.writers.workbook import branch_meta, write_branch_workbook, write_cycle_workbook, Content  # noqa: E402
 
 # A fixed stamp keeps the committed files stable across regenerations.
 STAMP = "2023-01-01 00:00:00"
@@ -32,7 +32,7 @@ def build(folder: Path = ROOT / "workbook_templates") -> list[Path]:
 
 def build_launchers(folder: Path = ROOT / "workbook_templates") -> list[Path]:
     """The drag-and-drop launchers for WPS/LibreOffice users (checked by tests/test_macro.py)."""
-    from toolkit.excel_build import write_launchers
+    from toolkit.writers.excel_build import write_launchers
 
     return write_launchers(folder)
 

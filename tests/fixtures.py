@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-from toolkit.workbook import Content, branch_meta
+from toolkit.writers.workbook import Content, branch_meta
 
 D = dt.date
 

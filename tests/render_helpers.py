@@ -9,9 +9,9 @@ from pathlib import Path
 from docx import Document
 from lxml import etree
 
-from toolkit import sample_data
-from toolkit.schema import INFO, LIST_SHEETS
-from toolkit.workbook import Content, from_headers, write_branch_workbook
+from toolkit.core import sample_data
+from toolkit.schema.workbooks import INFO, LIST_SHEETS
+from toolkit.writers.workbook import Content, from_headers, write_branch_workbook
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}

@@ -20,16 +20,16 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from toolkit import book as book_module
-from toolkit import sample_data
-from toolkit.book import BOOKMARK, build_book
-from toolkit.cli import main
-from toolkit.collect import DONE, HAS_ERRORS, collect
-from toolkit.demo import cycle_content, filled_content
-from toolkit.distribute import branch_content, load_cycle
-from toolkit.read import read_branch
-from toolkit.render import render_branch
-from toolkit.workbook import write_branch_workbook, write_cycle_workbook
+from toolkit.writers import book as book_module
+from toolkit.core import sample_data
+from toolkit.writers.book import BOOKMARK, build_book
+from toolkit.app.cli import main
+from toolkit.committee.collect import DONE, HAS_ERRORS, collect
+from toolkit.app.demo import cycle_content, filled_content
+from toolkit.committee.distribute import branch_content, load_cycle
+from toolkit.branch.read import read_branch
+from toolkit.writers.render import render_branch
+from toolkit.writers.workbook import write_branch_workbook, write_cycle_workbook
 
 AS_OF = "2023-10-30"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -8,12 +8,12 @@ import shutil
 import pytest
 
 from fixtures import clone, valid_content
-from toolkit import sample_data as sd
-from toolkit.carry import carry
-from toolkit.cli import main
-from toolkit.read import read_branch
-from toolkit.validate import validate
-from toolkit.workbook import Content, write_branch_workbook, write_cycle_workbook
+from toolkit.core import sample_data as sd
+from toolkit.committee.carry import carry
+from toolkit.app.cli import main
+from toolkit.branch.read import read_branch
+from toolkit.branch.validate import validate
+from toolkit.writers.workbook import Content, write_branch_workbook, write_cycle_workbook
 
 # sample_data's own list of 2022 measures still 推进中/未启动 (its docstring).
 UNFINISHED = {"ZB01": ["P03", "P04"], "ZB02": ["P01", "P03"], "ZB03": ["P01", "P03"], "ZB04": ["P01"],

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from fixtures import clone, messy_content, valid_content
 
-from toolkit.cli import main
+from toolkit.app.cli import main
 from toolkit.errors import WorkbookError
-from toolkit.read import read_branch
-from toolkit.schema import BRANCH_SHEETS, LONG_TERM
-from toolkit.validate import check_file
-from toolkit.workbook import write_branch_workbook
+from toolkit.branch.read import read_branch
+from toolkit.schema.workbooks import BRANCH_SHEETS, LONG_TERM
+from toolkit.branch.validate import check_file
+from toolkit.writers.workbook import write_branch_workbook
 
 
 def write(tmp_path: Path, content, name="支部.xlsx") -> Path:

@@ -22,12 +22,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from toolkit import sample_data
-from toolkit.cli import main
-from toolkit.collect import measure_status
-from toolkit.demo import cycle_content, filled_content
-from toolkit.distribute import branch_content, load_cycle
-from toolkit.workbook import write_branch_workbook, write_cycle_workbook
+from toolkit.core import sample_data
+from toolkit.app.cli import main
+from toolkit.committee.collect import measure_status
+from toolkit.app.demo import cycle_content, filled_content
+from toolkit.committee.distribute import branch_content, load_cycle
+from toolkit.writers.workbook import write_branch_workbook, write_cycle_workbook
 
 AS_OF = dt.date(2023, 10, 31)
 SHEETS = ["总览", "支部情况", "问题总表", "整改总台账", "民主评议汇总", "未报送", "文件清单", "校验问题"]
@@ -278,7 +278,7 @@ def test_charts_reference_the_overview_tables(run, book):
 
 
 def test_gbk_zip_names_read_right():
-    from toolkit.collect import _zip_entry_name
+    from toolkit.committee.collect import _zip_entry_name
 
     info = zipfile.ZipInfo("x")
     info.filename = "市公路养护中心党支部.xlsx".encode("gbk").decode("cp437")
@@ -292,7 +292,7 @@ def test_distribute_command(tmp_path):
     assert main(["distribute", str(cycle_path), "-o", str(tmp_path / "下发")]) == 0
     written = sorted(p.name for p in (tmp_path / "下发").glob("*.xlsx"))
     assert written == sorted(f"{b['党组织名称']}.xlsx" for b in sample_data.CYCLE["支部名册"])
-    from toolkit.read import read_branch
+    from toolkit.branch.read import read_branch
 
     branch = read_branch(tmp_path / "下发" / "信息中心党支部.xlsx")
     assert branch.meta["支部编号"] == "ZB05" and branch.meta["周期编号"] == "2023-ZT"
@@ -375,7 +375,7 @@ def test_distribute_matches_roster_names_loosely_and_reports_unknown_branches(tm
 @pytest.mark.parametrize("size", [1, 3, 7, 64, 10_000])
 def test_sheet_scan_counts_rows_and_error_cells_across_chunk_borders(size):
     """The fast worksheet scan (what makes reading 10,000 workbooks affordable) misses nothing at chunk borders."""
-    from toolkit.container import _SheetScanner
+    from toolkit.io.container import _SheetScanner
 
     rows = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>{r}</v></c></row>' for r in range(1, 41))
     xml = ('<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -391,7 +391,7 @@ def test_sheet_scan_counts_rows_and_error_cells_across_chunk_borders(size):
 
 def test_same_folder_twice_and_empty_inputs(run, tmp_path):
     """A folder named twice lists its files once; an empty folder still gives a summary, all 未报送."""
-    from toolkit.collect import collect
+    from toolkit.committee.collect import collect
 
     twice = collect([run["inbox"], run["inbox"] / "报送说明.txt"], tmp_path / "a", as_of=AS_OF, jobs=1,
                     progress=False)
@@ -408,7 +408,7 @@ def test_a_file_that_kills_its_reader_is_listed_not_fatal(run, tmp_path, monkeyp
     """A workbook that crashes the reading process costs that file only (workers are forked, so the patch reaches them)."""
     import shutil
 
-    import toolkit.collect as collect_module
+    import toolkit.committee.collect as collect_module
 
     if collect_module.ProcessPoolExecutor(1)._mp_context.get_start_method() != "fork":
         pytest.skip("needs forked workers to inject the crash")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.render import DOCUMENTS, TEMPLATE_DIR, variable_reference
+from toolkit.writers.render import DOCUMENTS, TEMPLATE_DIR, variable_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 
-from toolkit.cli import main
-from toolkit.workbook import write_branch_workbook
+from toolkit.app.cli import main
+from toolkit.writers.workbook import write_branch_workbook
 
 SHEETS = ("填写说明", "基本信息", "参会人员", "列席指导", "学习研讨", "谈心谈话", "征求意见", "问题清单",
           "原因剖析", "努力方向", "整改台账", "上次整改情况", "选项", "_meta")
@@ -204,7 +204,7 @@ def submission(kind: str, seed: int) -> bytes:
 @given(files=submissions)
 def test_collect_accounts_for_every_file(files):
     """Whatever arrives, 文件清单 has each file exactly once, and the outcome counts add up."""
-    from toolkit.collect import DONE, DUPLICATE, HAS_ERRORS, OUTCOMES, collect
+    from toolkit.committee.collect import DONE, DUPLICATE, HAS_ERRORS, OUTCOMES, collect
 
     with tempfile.TemporaryDirectory(prefix="fuzz_collect_") as folder:
         inbox = Path(folder) / "收件"

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from corpus.make_corpus import CASES, INJECTIONS, INPUT_ERRORS, TRAVERSAL_NAME, VALID_NAME, build_corpus
 
-from toolkit.cli import main
-from toolkit.read import read_branch
+from toolkit.app.cli import main
+from toolkit.branch.read import read_branch
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS_PER_FILE = 20
@@ -173,7 +173,7 @@ def test_whole_corpus_in_a_fresh_process_no_traceback_bounded_time_and_memory(co
     # cli.main in a fresh interpreter that reports its own peak memory afterwards.
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so it would report
     # the forking pytest process's size (300 MB in a full run), not this command's.
-    code = ("import sys\nfrom toolkit.cli import main\nrc = main(sys.argv[1:])\n"
+    code = ("import sys\nfrom toolkit.app.cli import main\nrc = main(sys.argv[1:])\n"
             "hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
             "sys.stderr.write(f'\\nMAXRSS_KB={hwm}\\n')\n"
             "raise SystemExit(rc)")
@@ -233,7 +233,7 @@ def file_list(summary: Path) -> list[tuple[str, str, str]]:
 
 
 def test_collect_lists_every_corpus_file_once_and_writes_only_its_output(corpus, tmp_path):
-    from toolkit.collect import DONE, DUPLICATE, NOT_BRANCH, OUTCOMES, UNREADABLE
+    from toolkit.committee.collect import DONE, DUPLICATE, NOT_BRANCH, OUTCOMES, UNREADABLE
 
     folder, paths, hashes = corpus
     work, tmp, out = tmp_path / "cwd", tmp_path / "tmp", tmp_path / "汇总"
@@ -391,7 +391,7 @@ def test_unit_template_with_runaway_loop_or_memory_fails_with_a_message_in_bound
         corpus, tmp_path, capsys, monkeypatch, body, fragment):
     import time
 
-    from toolkit import render
+    from toolkit.writers import render
 
     monkeypatch.setattr(render, "UNTRUSTED_TIME_LIMIT", 3)  # the real limit is 30 s; same mechanism
     _, paths, _ = corpus

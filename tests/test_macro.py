@@ -21,9 +21,9 @@ import pytest
 from oletools.olevba import VBA_Parser
 
 from fixtures import clone, valid_content
-from toolkit import excel_build
-from toolkit.cli import build_parser, main as cli_main
-from toolkit.excel_build import (
+from toolkit.writers import excel_build
+from toolkit.app.cli import build_parser, main as cli_main
+from toolkit.writers.excel_build import (
     BUTTON_MACRO,
     CHECK_CAPTION,
     COLLECT_CAPTION,
@@ -32,8 +32,8 @@ from toolkit.excel_build import (
     branch_macro_parts,
     write_committee_desk,
 )
-from toolkit.excel_entry import OUTPUT_SUFFIX, RESULT_HEADERS, RESULT_SHEET, parse_call
-from toolkit.workbook import write_branch_workbook
+from toolkit.app.excel_entry import OUTPUT_SUFFIX, RESULT_HEADERS, RESULT_SHEET, parse_call
+from toolkit.writers.workbook import write_branch_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 STANDIN = ROOT / "tests" / "xlwings_standin"
@@ -414,7 +414,7 @@ def test_other_workbooks_code_runs_as_python(tmp_path):
 # --- set-up and the WPS / LibreOffice path ------------------------------------------------
 
 def test_excel_setup(tmp_path, capsys, monkeypatch):
-    from toolkit import excel_setup
+    from toolkit.app import excel_setup
 
     monkeypatch.setattr(os, "name", "posix")
     assert cli_main(["excel-setup"]) == 2
@@ -431,7 +431,7 @@ def test_excel_setup(tmp_path, capsys, monkeypatch):
 
 
 def test_launchers_pass_the_dropped_path_to_orglife(tmp_path):
-    from toolkit.excel_build import LAUNCHERS, launcher_bytes, write_launchers
+    from toolkit.writers.excel_build import LAUNCHERS, launcher_bytes, write_launchers
 
     written = write_launchers(tmp_path)
     for path in written:
@@ -457,7 +457,7 @@ def test_launchers_pass_the_dropped_path_to_orglife(tmp_path):
 def test_distribute_and_template_with_macro(tmp_path, capsys):
     import datetime as dt
 
-    from toolkit.workbook import Content, write_cycle_workbook
+    from toolkit.writers.workbook import Content, write_cycle_workbook
 
     cycle = tmp_path / "周期设置.xlsx"
     write_cycle_workbook(cycle, Content(

@@ -9,10 +9,10 @@ import python_calamine
 
 from fixtures import clone, valid_content
 from toolkit.errors import IssueCode, Severity
-from toolkit.quality import RULE_TEXTS, checkable, concrete
-from toolkit.read import read_branch
-from toolkit.validate import validate
-from toolkit.workbook import write_branch_workbook
+from toolkit.branch.quality import RULE_TEXTS, checkable, concrete
+from toolkit.branch.read import read_branch
+from toolkit.branch.validate import validate
+from toolkit.writers.workbook import write_branch_workbook
 
 HINT = IssueCode.QUALITY_HINT
 

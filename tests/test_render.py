@@ -19,12 +19,13 @@ from render_helpers import (
     write_workbook,
 )
 from fixtures import clone, valid_content
-from toolkit import render, sample_data
-from toolkit.cli import main
+from toolkit.core import sample_data
+from toolkit.writers import render
+from toolkit.app.cli import main
 from toolkit.errors import TemplateError
-from toolkit.pdf import PdfError, convert_to_pdf
-from toolkit.render import WorkbookHasErrors, build_context, cn_number, render_branch, render_workbook
-from toolkit.read import read_branch
+from toolkit.io.pdf import PdfError, convert_to_pdf
+from toolkit.writers.render import WorkbookHasErrors, build_context, cn_number, render_branch, render_workbook
+from toolkit.branch.read import read_branch
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("ORGLIFE_UPDATE_GOLDEN") == "1"

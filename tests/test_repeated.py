@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from toolkit import sample_data as sd
-from toolkit.cli import main
-from toolkit.repeated import REPEAT_THRESHOLD, ProblemRef, find_repeats
+from toolkit.core import sample_data as sd
+from toolkit.app.cli import main
+from toolkit.committee.repeated import REPEAT_THRESHOLD, ProblemRef, find_repeats
 
 # The close rewordings planted in sample_data: (branch, 2023 pid, 2022 pid).
 PLANTED = {("ZB01", "P01", "P01"), ("ZB02", "P04", "P01"), ("ZB03", "P02", "P01"), ("ZB04", "P01", "P01")}

@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit.read import read_branch
-from toolkit.schema import CHOICE_LISTS, LIST_SHEETS, LONG_TERM, T, Column
-from toolkit.workbook import Content, write_branch_workbook
+from toolkit.branch.read import read_branch
+from toolkit.schema.workbooks import CHOICE_LISTS, LIST_SHEETS, LONG_TERM, T, Column
+from toolkit.writers.workbook import Content, write_branch_workbook
 
 # Text a person could type: letters, CJK, punctuation, inner newlines; the reader
 # trims edge blanks and drops control characters, so generate neither.

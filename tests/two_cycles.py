@@ -5,9 +5,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from toolkit import sample_data as sd
-from toolkit.schema import BRANCH_SHEETS
-from toolkit.workbook import Content, branch_meta, from_headers, write_branch_workbook, write_cycle_workbook
+from toolkit.core import sample_data as sd
+from toolkit.schema.workbooks import BRANCH_SHEETS
+from toolkit.writers.workbook import Content, branch_meta, from_headers, write_branch_workbook, write_cycle_workbook
 
 
 def branch_content(data: dict, cycle_id: str, branch_id: str) -> Content:
@@ -42,7 +42,7 @@ def current_cycle(folder: Path) -> dict[str, Path]:
 
 
 def cycle_workbook(path: Path, data: dict | None = None) -> Path:
-    from toolkit.demo import cycle_content
+    from toolkit.app.demo import cycle_content
 
     write_cycle_workbook(path, cycle_content(data or sd.CYCLE))
     return path

@@ -1,3 +1,3 @@
-from toolkit.cli import main
+from toolkit.app.cli import main
 
 raise SystemExit(main())

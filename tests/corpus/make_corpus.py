@@ -35,7 +35,7 @@ if str(TESTS) not in sys.path:
 import openpyxl  # noqa: E402
 from fixtures import clone, valid_content  # noqa: E402
 
-from toolkit.workbook import Content, write_branch_workbook, write_cycle_workbook  # noqa: E402
+from toolkit.writers.workbook import Content, write_branch_workbook, write_cycle_workbook  # noqa: E402
 
 OK, INPUT_ERRORS = 0, 1
 INJECTIONS = ("{{ 7*7 }}", "{% for x in range(10**9) %}{% endfor %}", "A&B<C>", "]]>",
@@ -245,7 +245,7 @@ def control_chars(c: Content) -> None:
 
 def injections(c: Content) -> None:
     """Template syntax and XML specials in every free-text field."""
-    from toolkit.schema import BRANCH_SHEETS, T
+    from toolkit.schema.workbooks import BRANCH_SHEETS, T
 
     texts = (T.TEXT, T.LONGTEXT)
     for i, col in enumerate(BRANCH_SHEETS[0].columns):

@@ -28,9 +28,9 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from toolkit.errors import InputError
-from toolkit.previous import SUMMARY_MEASURES, branch_key_name, open_summary_input, text_key
-from toolkit.read import header_key, sheet_rows
-from toolkit.values import clean_text, fold, is_blank
+from toolkit.committee.previous import SUMMARY_MEASURES, branch_key_name, open_summary_input, text_key
+from toolkit.branch.read import header_key, sheet_rows
+from toolkit.core.values import clean_text, fold, is_blank
 
 # Columns of 整改总台账 the committee fills. Other columns that consolidate
 # writes from branch data are recomputed each time; any column the committee

@@ -33,9 +33,9 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from toolkit.errors import InputError, Report, TemplateError, UsageError
-from toolkit.fsutil import atomic_path, ensure_dir, inside, safe_filename
-from toolkit.read import Branch
-from toolkit.schema import (
+from toolkit.io.fsutil import atomic_path, ensure_dir, inside, safe_filename
+from toolkit.branch.read import Branch
+from toolkit.schema.workbooks import (
     CAUSES,
     DIRECTIONS,
     GUESTS,
@@ -48,9 +48,9 @@ from toolkit.schema import (
     STUDIES,
     TALKS,
 )
-from toolkit.values import format_date
+from toolkit.core.values import format_date
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "docx_templates"
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "docx_templates"
 # (document name used in output files, template file name)
 DOCUMENTS: tuple[tuple[str, str], ...] = (
     ("情况报告", "情况报告.docx"),
@@ -670,7 +670,7 @@ def _render_isolated(jobs: list[tuple[Path, Path]], context: dict[str, Any]) -> 
     }, ensure_ascii=False)
     names = "、".join(t.name for t, _ in jobs)
     try:
-        proc = subprocess.run([sys.executable, "-m", "toolkit.render", "--worker"], input=payload.encode(),
+        proc = subprocess.run([sys.executable, "-m", "toolkit.writers.render", "--worker"], input=payload.encode(),
                               capture_output=True, timeout=UNTRUSTED_TIME_LIMIT + 10)
     except subprocess.TimeoutExpired as exc:
         raise TemplateError(f"模板（{names}）生成超时（超过 {UNTRUSTED_TIME_LIMIT} 秒），已停止。"
@@ -782,7 +782,7 @@ def render_branch(branch: Branch, out_dir: str | os.PathLike, *, templates: str 
 def render_workbook(path: str | os.PathLike, out_dir: str | os.PathLike, *, pdf: bool = False,
                     templates: str | os.PathLike | None = None) -> RenderResult:
     """Check a branch workbook, then write its documents (and PDFs). Nothing is written on errors."""
-    from toolkit.validate import check_file
+    from toolkit.branch.validate import check_file
 
     path = Path(path)
     if not path.is_file():
@@ -795,7 +795,7 @@ def render_workbook(path: str | os.PathLike, out_dir: str | os.PathLike, *, pdf:
     result = RenderResult(path=path, report=report, docx=docs,
                           builtin=builtin if templates is not None else [])
     if pdf:
-        from toolkit.pdf import convert_to_pdf
+        from toolkit.io.pdf import convert_to_pdf
 
         result.pdf = convert_to_pdf(docs, out_dir)
     return result

@@ -19,12 +19,12 @@ from typing import Any
 
 import python_calamine
 
-from toolkit.cells import a1
-from toolkit.container import Container
-from toolkit.container import inspect as inspect_container
+from toolkit.core.cells import a1
+from toolkit.io.container import Container
+from toolkit.io.container import inspect as inspect_container
 from toolkit.errors import Issue, IssueCode, WorkbookError
 from toolkit.messages import issue
-from toolkit.schema import (
+from toolkit.schema.workbooks import (
     BRANCH_KIND,
     BRANCH_SHEETS,
     CHOICE_LISTS,
@@ -36,7 +36,7 @@ from toolkit.schema import (
     Column,
     Sheet,
 )
-from toolkit.values import BadValue, FormulaError, clean_text, fold, is_blank, parse, show
+from toolkit.core.values import BadValue, FormulaError, clean_text, fold, is_blank, parse, show
 
 HEADER_SCAN_ROWS = 10
 

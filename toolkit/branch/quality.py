@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 from toolkit.errors import Issue, IssueCode
 from toolkit.messages import issue
-from toolkit.read import Branch
-from toolkit.schema import CAUSES, DIRECTIONS, LONG_TERM, MEASURES, PROBLEMS
+from toolkit.branch.read import Branch
+from toolkit.schema.workbooks import CAUSES, DIRECTIONS, LONG_TERM, MEASURES, PROBLEMS
 
 # (rule, why) as the 填写说明 sheet states them.
 RULE_TEXTS: tuple[tuple[str, str], ...] = (

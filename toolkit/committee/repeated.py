@@ -29,9 +29,9 @@ from rapidfuzz import fuzz, process
 
 from toolkit.errors import Issue, IssueCode
 from toolkit.messages import issue
-from toolkit.previous import PreviousCycle, branch_key_name, text_key
-from toolkit.read import Branch
-from toolkit.schema import PROBLEMS
+from toolkit.committee.previous import PreviousCycle, branch_key_name, text_key
+from toolkit.branch.read import Branch
+from toolkit.schema.workbooks import PROBLEMS
 
 REPEAT_THRESHOLD = 65.0
 # Very short summaries ("学习不够") match too much by chance.

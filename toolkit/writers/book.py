@@ -37,10 +37,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
-from toolkit.collect import DONE, CollectResult
-from toolkit.docx_format import MARGINS_MM, PAGE_WIDTH_MM, STYLE, add_field
-from toolkit.fsutil import atomic_path, ensure_dir
-from toolkit.values import format_date
+from toolkit.committee.collect import DONE, CollectResult
+from toolkit.writers.docx_format import MARGINS_MM, PAGE_WIDTH_MM, STYLE, add_field
+from toolkit.io.fsutil import atomic_path, ensure_dir
+from toolkit.core.values import format_date
 
 BOOK_NAME = "情况报告汇编"
 REPORT_TEMPLATE = "情况报告.docx"
@@ -102,8 +102,8 @@ def _render_chunk(task: tuple[int, list[_Entry], str]) -> tuple[str | None, list
     from docx import Document
 
     from toolkit.errors import WorkbookError
-    from toolkit.render import TEMPLATE_DIR, build_context, render_docx
-    from toolkit.validate import check_file
+    from toolkit.writers.render import TEMPLATE_DIR, build_context, render_docx
+    from toolkit.branch.validate import check_file
 
     number, chunk, folder = task
     joiner = None
@@ -162,7 +162,7 @@ def _book_master(result: CollectResult, included: list[_Entry]):
     """
     from docx import Document
 
-    from toolkit.render import TEMPLATE_DIR
+    from toolkit.writers.render import TEMPLATE_DIR
 
     doc = Document(str(TEMPLATE_DIR / REPORT_TEMPLATE))
     body = doc.element.body
@@ -321,7 +321,7 @@ def write_book(result: CollectResult, out_dir: str | os.PathLike, *, pdf: bool =
     book = build_book(result, out_dir, jobs=jobs)
     result.book = book
     if pdf:
-        from toolkit.pdf import convert_to_pdf
+        from toolkit.io.pdf import convert_to_pdf
 
         [book.pdf] = convert_to_pdf([book.path], out_dir, timeout=pdf_timeout(len(book.included)))
         result.pdf_paths.append(book.pdf)

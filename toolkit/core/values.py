@@ -13,7 +13,7 @@ import functools
 import re
 import unicodedata
 
-from toolkit.schema import LONG_TERM, MAX_TEXT_CHARS, T
+from toolkit.schema.workbooks import LONG_TERM, MAX_TEXT_CHARS, T
 
 # Excel's serial day 1 is 1900-01-01, but Excel counts a 1900-02-29 that never
 # existed, so serials from 61 on are one day late against 1899-12-31.

@@ -20,7 +20,7 @@ from typing import Any
 
 import xlsxwriter
 
-from toolkit.collect import (
+from toolkit.committee.collect import (
     APPRAISALS,
     DONE,
     HAS_ERRORS,
@@ -38,9 +38,9 @@ from toolkit.collect import (
     measure_status,
 )
 from toolkit.errors import Severity
-from toolkit.marks import LedgerMarks, ledger_marks
-from toolkit.fsutil import atomic_path
-from toolkit.values import format_date
+from toolkit.committee.marks import LedgerMarks, ledger_marks
+from toolkit.io.fsutil import atomic_path
+from toolkit.core.values import format_date
 
 FONT = "宋体"
 SHEETS = ("总览", "支部情况", "问题总表", "整改总台账", "民主评议汇总", "未报送", "文件清单", "校验问题")

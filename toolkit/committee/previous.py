@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import InputError, UsageError, WorkbookError
-from toolkit.read import header_key, read_branch, sheet_rows
-from toolkit.values import (BadValue, cell_text, clean_name, clean_text, fold, is_blank, parse_date,
+from toolkit.branch.read import header_key, read_branch, sheet_rows
+from toolkit.core.values import (BadValue, cell_text, clean_name, clean_text, fold, is_blank, parse_date,
                             parse_deadline)
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")

@@ -101,7 +101,7 @@ def summary_line(counts: dict[str, int]) -> str:
 # --- commands -----------------------------------------------------------------
 
 def cmd_template(args) -> int:
-    from toolkit.distribute import blank_branch_workbook
+    from toolkit.committee.distribute import blank_branch_workbook
 
     out = blank_branch_workbook(Path(args.output), cycle=Path(args.cycle) if args.cycle else None,
                                 macro=args.macro)
@@ -110,7 +110,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_cycle_template(args) -> int:
-    from toolkit.workbook import write_cycle_workbook
+    from toolkit.writers.workbook import write_cycle_workbook
 
     write_cycle_workbook(args.output)
     _out(f"已生成周期设置表：{args.output}")
@@ -119,11 +119,11 @@ def cmd_cycle_template(args) -> int:
 
 def check_paths(paths: list[str], previous: list[str] | None = None) -> list[tuple[Report, str, dict | None]]:
     """Check files; folders are searched for workbooks. ``previous``: last cycle, for repeats."""
-    from toolkit.validate import check_file, counts, unreadable_report
+    from toolkit.branch.validate import check_file, counts, unreadable_report
 
     last_cycle = None
     if previous:
-        from toolkit.previous import load_previous
+        from toolkit.committee.previous import load_previous
 
         last_cycle = load_previous(previous)
 
@@ -151,7 +151,7 @@ def check_paths(paths: list[str], previous: list[str] | None = None) -> list[tup
             continue
         figures = counts(branch)
         if last_cycle is not None:
-            from toolkit.repeated import check_repeats
+            from toolkit.committee.repeated import check_repeats
 
             repeats = check_repeats(branch, last_cycle)
             report.issues.extend(repeats)
@@ -179,7 +179,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_carry(args) -> int:
-    from toolkit.carry import carry
+    from toolkit.committee.carry import carry
 
     result = carry(args.previous, args.cycle, args.output)
     total = sum(result.carried.values())
@@ -196,9 +196,9 @@ def cmd_carry(args) -> int:
 
 
 def cmd_distribute(args) -> int:
-    from toolkit.distribute import distribute
+    from toolkit.committee.distribute import distribute
 
-    from toolkit.excel_build import write_launchers
+    from toolkit.writers.excel_build import write_launchers
 
     written = distribute(_existing(args.cycle), args.output, macro=args.macro)
     # WPS / LibreOffice users (and anyone without the macros) drop their workbook on this launcher
@@ -210,7 +210,7 @@ def cmd_distribute(args) -> int:
 def _as_of(text: str | None):
     if not text:
         return None
-    from toolkit.values import BadValue, parse_date
+    from toolkit.core.values import BadValue, parse_date
 
     try:
         return parse_date(text)
@@ -219,7 +219,7 @@ def _as_of(text: str | None):
 
 
 def cmd_remind(args) -> int:
-    from toolkit.remind import remind
+    from toolkit.committee.remind import remind
 
     result = remind(_existing(args.summary), args.output, as_of=_as_of(args.as_of), sender=args.sender or "")
     if not result.notices:
@@ -234,7 +234,7 @@ def cmd_remind(args) -> int:
 
 
 def cmd_collect(args) -> int:
-    from toolkit.collect import DUPLICATE, HAS_ERRORS, NOT_BRANCH, UNREADABLE, collect
+    from toolkit.committee.collect import DUPLICATE, HAS_ERRORS, NOT_BRANCH, UNREADABLE, collect
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs 必须是正整数")
@@ -271,7 +271,7 @@ def cmd_collect(args) -> int:
 
 
 def cmd_excel_setup(args) -> int:
-    from toolkit import excel_setup
+    from toolkit.app import excel_setup
 
     setup = excel_setup.plan()
     if not args.print and os.name != "nt":
@@ -292,8 +292,8 @@ def cmd_excel_setup(args) -> int:
 
 
 def cmd_committee_desk(args) -> int:
-    from toolkit.excel_build import DESK_FIELDS, DESK_INPUT_ROW, write_committee_desk, write_launchers
-    from toolkit.fsutil import ensure_dir
+    from toolkit.writers.excel_build import DESK_FIELDS, DESK_INPUT_ROW, write_committee_desk, write_launchers
+    from toolkit.io.fsutil import ensure_dir
 
     path = write_committee_desk(args.output)
     write_launchers(path.parent, ("汇总.cmd",))
@@ -305,8 +305,8 @@ def cmd_committee_desk(args) -> int:
 
 
 def cmd_render(args) -> int:
-    from toolkit.render import WorkbookHasErrors, render_workbook
-    from toolkit.validate import unreadable_report
+    from toolkit.writers.render import WorkbookHasErrors, render_workbook
+    from toolkit.branch.validate import unreadable_report
 
     path = _existing(args.file)
     try:
@@ -328,7 +328,7 @@ def cmd_render(args) -> int:
 
 
 def cmd_check_template(args) -> int:
-    from toolkit.render import check_template
+    from toolkit.writers.render import check_template
 
     failed = False
     for name in args.templates:
@@ -343,7 +343,7 @@ def cmd_check_template(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from toolkit.demo import run_demo
+    from toolkit.app.demo import run_demo
 
     return run_demo(Path(args.output), _out, pdf=args.pdf, jobs=args.jobs)
 

@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from toolkit import quality
+from toolkit.branch import quality
 from toolkit.errors import Issue, IssueCode, Report
 from toolkit.messages import issue
-from toolkit.read import Branch, read_branch
-from toolkit.schema import (
+from toolkit.branch.read import Branch, read_branch
+from toolkit.schema.workbooks import (
     BRANCH_SHEETS,
     INFO,
     MEASURES,

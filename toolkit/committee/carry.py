@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.distribute import Cycle, branch_content, load_cycle
-from toolkit.fsutil import ensure_dir, inside, safe_filename
-from toolkit.previous import PrevBranch, PreviousCycle, load_previous
-from toolkit.schema import LONG_TERM, PREVIOUS
-from toolkit.values import format_date
-from toolkit.workbook import write_branch_workbook
+from toolkit.committee.distribute import Cycle, branch_content, load_cycle
+from toolkit.io.fsutil import ensure_dir, inside, safe_filename
+from toolkit.committee.previous import PrevBranch, PreviousCycle, load_previous
+from toolkit.schema.workbooks import LONG_TERM, PREVIOUS
+from toolkit.core.values import format_date
+from toolkit.writers.workbook import write_branch_workbook
 
 DONE = "已完成"
 NOT_STARTED = "未启动"

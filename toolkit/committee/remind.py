@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.collect import DUE_SOON_DAYS, ST_DUE_SOON, ST_OVERDUE, measure_status
+from toolkit.committee.collect import DUE_SOON_DAYS, ST_DUE_SOON, ST_OVERDUE, measure_status
 from toolkit.errors import InputError
-from toolkit.fsutil import atomic_path, ensure_dir, inside, safe_filename
-from toolkit.previous import SUMMARY_MEASURES, branch_key_name, open_summary_input
-from toolkit.read import header_key, sheet_rows
-from toolkit.values import BadValue, cell_text, clean_text, format_date, is_blank, parse_deadline
+from toolkit.io.fsutil import atomic_path, ensure_dir, inside, safe_filename
+from toolkit.committee.previous import SUMMARY_MEASURES, branch_key_name, open_summary_input
+from toolkit.branch.read import header_key, sheet_rows
+from toolkit.core.values import BadValue, cell_text, clean_text, format_date, is_blank, parse_deadline
 
 MISSING_SHEET = "未报送"
 OVERVIEW_SHEET = "总览"
@@ -202,7 +202,7 @@ def meeting_kind(meeting: str) -> str:
 
 
 def _write_docx(target: Path, n: Notice, as_of: dt.date, meeting: str, sender: str) -> None:
-    from toolkit.docx_format import STYLE, new_gbt9704_document
+    from toolkit.writers.docx_format import STYLE, new_gbt9704_document
 
     doc = new_gbt9704_document()
     doc.add_paragraph(f"关于抓紧办理{meeting_kind(meeting)}有关事项的提醒", style=STYLE.title)

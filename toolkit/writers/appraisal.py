@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import IssueCode
-from toolkit.fsutil import atomic_path
-from toolkit.values import format_date, percent
+from toolkit.io.fsutil import atomic_path
+from toolkit.core.values import format_date, percent
 
 GRADES = ("优秀", "合格", "基本合格", "不合格")
 NOT_GRADED = "不评定"
@@ -77,7 +77,7 @@ def rows_from_collect(result) -> list[AppraisalRow]:
 def write_appraisal_table(rows: list[AppraisalRow], path: str | os.PathLike, *, title_prefix: str = "",
                           as_of: dt.date | None = None, missing: Iterable[str] = ()) -> Path:
     """民主评议情况汇总表.docx: a landscape GB/T 9704 table, one row per branch and a total."""
-    from toolkit.docx_format import STYLE, gbt9704_table, new_gbt9704_document
+    from toolkit.writers.docx_format import STYLE, gbt9704_table, new_gbt9704_document
 
     path = Path(path)
     doc = new_gbt9704_document(landscape=True)

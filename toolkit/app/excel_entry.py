@@ -19,7 +19,7 @@ The buttons call the same library functions as the command line
 (``check_file``, ``render_workbook``, ``collect``) and show the same Chinese
 messages, in the ``检查结果`` sheet and a message box instead of a console.
 ``check_button``/``render_button``/``collect_button`` can also be called from
-a workbook's own VBA: ``RunPython "import toolkit.excel_entry as e;e.check_button()"``.
+a workbook's own VBA: ``RunPython "import toolkit.app.excel_entry as e;e.check_button()"``.
 """
 
 from __future__ import annotations
@@ -96,14 +96,14 @@ def parse_call(argv: list[str]) -> XlwingsCall:
 
 def workbook_kind(path: Path | None) -> str | None:
     """表类型 from an orglife workbook's _meta sheet, or None for any other file."""
-    from toolkit.excel_build import DESK_KIND
-    from toolkit.schema import BRANCH_KIND
+    from toolkit.writers.excel_build import DESK_KIND
+    from toolkit.schema.workbooks import BRANCH_KIND
 
     if path is None or not path.is_file():
         return None
     try:
-        from toolkit.read import open_workbook, read_meta
-        from toolkit.schema import META_SHEET
+        from toolkit.branch.read import open_workbook, read_meta
+        from toolkit.schema.workbooks import META_SHEET
 
         wb = open_workbook(path)
         if META_SHEET not in wb.sheet_names:
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_button(kind: str) -> int:
     """Dispatch an orglife workbook's button; every outcome ends in a message box."""
-    from toolkit.excel_build import DESK_KIND
+    from toolkit.writers.excel_build import DESK_KIND
 
     try:
         book = _caller()
@@ -201,8 +201,8 @@ def _tell(book, message: str) -> int:
 
 def pressed_action(book) -> str:
     """"check" or "render", from the caption of the button Excel reports as Application.Caller."""
-    from toolkit.excel_build import CHECK_CAPTION, RENDER_CAPTION
-    from toolkit.schema import INSTRUCTIONS_SHEET
+    from toolkit.writers.excel_build import CHECK_CAPTION, RENDER_CAPTION
+    from toolkit.schema.workbooks import INSTRUCTIONS_SHEET
 
     caption = None
     try:
@@ -236,7 +236,7 @@ def _saved_path(book) -> Path:
 
 
 def check_report(path: Path) -> tuple[Report, dict | None]:
-    from toolkit.validate import check_file, counts, unreadable_report
+    from toolkit.branch.validate import check_file, counts, unreadable_report
 
     try:
         branch, report = check_file(path)
@@ -276,7 +276,7 @@ def write_results(book, report: Report) -> None:
 
 
 def _check(book) -> Report:
-    from toolkit.cli import summary_line
+    from toolkit.app.cli import summary_line
 
     path = _saved_path(book)
     report, figures = check_report(path)
@@ -299,8 +299,8 @@ def output_dir(path: Path) -> Path:
 
 
 def _render(book) -> None:
-    from toolkit.cli import summary_line
-    from toolkit.render import render_workbook
+    from toolkit.app.cli import summary_line
+    from toolkit.writers.render import render_workbook
 
     path = _saved_path(book)
     report, figures = check_report(path)
@@ -323,7 +323,7 @@ def _render(book) -> None:
 # --- the committee's desk ------------------------------------------------------------
 
 def _desk_setting(book, row: int) -> str:
-    from toolkit.excel_build import DESK_SHEET
+    from toolkit.writers.excel_build import DESK_SHEET
 
     value = book.sheets[DESK_SHEET].range(f"B{row}").value
     return "" if value is None else str(value).strip()
@@ -336,7 +336,7 @@ def _beside(base: Path, text: str) -> Path:
 
 def desk_paths(book) -> tuple[Path, Path | None, Path]:
     """(folder to collect, cycle workbook or None, output folder) from the desk's cells."""
-    from toolkit.excel_build import DESK_CYCLE_ROW, DESK_FIELDS, DESK_INPUT_ROW, DESK_OUTPUT_ROW
+    from toolkit.writers.excel_build import DESK_CYCLE_ROW, DESK_FIELDS, DESK_INPUT_ROW, DESK_OUTPUT_ROW
 
     defaults = {row: default for row, _label, default, _help in DESK_FIELDS}
     base = Path(book.fullname).parent
@@ -356,7 +356,7 @@ def desk_paths(book) -> tuple[Path, Path | None, Path]:
 
 
 def _collect(book) -> None:
-    from toolkit.collect import collect
+    from toolkit.committee.collect import collect
 
     folder, cycle, out = desk_paths(book)
     # One process: worker processes started from inside Excel's child are not worth the risk here.

@@ -21,11 +21,11 @@ from pathlib import Path
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Mm
 
-from toolkit.collect import OTHER_CATEGORY, CollectResult, measure_status, ST_OVERDUE
-from toolkit.docx_format import STYLE, new_gbt9704_document
-from toolkit.fsutil import atomic_path
-from toolkit.render import TITLE_LINE_WIDTH, bare, category_heading, cn_number, lead, title_width
-from toolkit.values import fold, format_date, percent
+from toolkit.committee.collect import OTHER_CATEGORY, CollectResult, measure_status, ST_OVERDUE
+from toolkit.writers.docx_format import STYLE, new_gbt9704_document
+from toolkit.io.fsutil import atomic_path
+from toolkit.writers.render import TITLE_LINE_WIDTH, bare, category_heading, cn_number, lead, title_width
+from toolkit.core.values import fold, format_date, percent
 
 # Long lists are cut here and summarised ("等N个"), so a report for ten
 # thousand branches stays a report.

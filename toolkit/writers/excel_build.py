@@ -18,7 +18,7 @@ step below changes):
    ``"<INTERPRETER_WIN>" -B -c "<code>" --wb="<file name>" --from_xl=1 --app=… --hwnd=…``.
    ``orglife excel-setup`` writes the user file with ``INTERPRETER_WIN`` set to
    the toolkit's own console script ``orglife-excel.exe``
-   (``toolkit.excel_entry:main``), which accepts python's arguments.
+   (``toolkit.app.excel_entry:main``), which accepts python's arguments.
 4. ``orglife-excel`` takes the workbook's full path from the code xlwings
    built (``prepare_sys_path("…;<full name>;<full name>;…")``), reads that
    file's ``_meta`` sheet and, for an orglife workbook, ignores the code and
@@ -44,9 +44,9 @@ import zipfile
 from pathlib import Path
 
 from toolkit.errors import UsageError
-from toolkit.fsutil import atomic_path, ensure_dir
-from toolkit.schema import META_SHEET, TEMPLATE_VERSION
-from toolkit.workbook import FONT, MacroParts
+from toolkit.io.fsutil import atomic_path, ensure_dir
+from toolkit.schema.workbooks import META_SHEET, TEMPLATE_VERSION
+from toolkit.writers.workbook import FONT, MacroParts
 
 XLWINGS_VERSION = "0.37.8"  # the VBA project (and its calling convention) we were built and tested with
 QUICKSTART = "quickstart_standalone.xlsm"
@@ -58,7 +58,7 @@ COLLECT_CAPTION = "汇总回收文件"
 
 DESK_KIND = "汇总台"
 DESK_SHEET = "汇总台"
-ENTRY_SCRIPT = "orglife-excel"  # console script: toolkit.excel_entry:main
+ENTRY_SCRIPT = "orglife-excel"  # console script: toolkit.app.excel_entry:main
 
 # Keys of the workbook's xlwings.conf sheet (VBA upper-cases column A and reads down from A1).
 # USE UDF SERVER=False keeps RunPython on the command-line path (ExecuteWindows) even when a

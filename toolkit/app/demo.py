@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit import sample_data
-from toolkit.distribute import branch_content, distribute, load_cycle
-from toolkit.fsutil import ensure_dir, inside, safe_filename
-from toolkit.schema import BRANCH_SHEETS, CYCLE_BRANCHES, CYCLE_MEMBERS, CYCLE_SETTINGS, INFO
-from toolkit.workbook import Content, from_headers, write_branch_workbook, write_cycle_workbook
+from toolkit.core import sample_data
+from toolkit.committee.distribute import branch_content, distribute, load_cycle
+from toolkit.io.fsutil import ensure_dir, inside, safe_filename
+from toolkit.schema.workbooks import BRANCH_SHEETS, CYCLE_BRANCHES, CYCLE_MEMBERS, CYCLE_SETTINGS, INFO
+from toolkit.writers.workbook import Content, from_headers, write_branch_workbook, write_cycle_workbook
 
 Say = Callable[[str], None]
 
@@ -67,9 +67,9 @@ class DemoResult:
 def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
              progress: bool = True) -> int:
     """Run the sample cycle end to end, telling ``say`` what happens. Returns the exit status."""
-    from toolkit.collect import collect
-    from toolkit.render import render_branch
-    from toolkit.validate import check_file, counts
+    from toolkit.committee.collect import collect
+    from toolkit.writers.render import render_branch
+    from toolkit.branch.validate import check_file, counts
 
     out = ensure_dir(out)
     result = DemoResult(out=out, cycle=out / CYCLE_FILE)
@@ -105,7 +105,7 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
         say(f"    ✓ {branch.name}：参会 {figures['实到']}/{figures['应到']} 人，问题 {figures['问题']} 条，"
             f"整改措施 {figures['整改措施']} 条{tail}；材料 {len(docs)} 份")
     if pdf and result.documents:
-        from toolkit.pdf import convert_to_pdf
+        from toolkit.io.pdf import convert_to_pdf
 
         result.documents.extend(convert_to_pdf(result.documents, out / DOCUMENTS / "PDF"))
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import xlsxwriter
 
-from toolkit.cells import col_letter
-from toolkit.fsutil import atomic_path
-from toolkit.schema import (
+from toolkit.core.cells import col_letter
+from toolkit.io.fsutil import atomic_path
+from toolkit.schema.workbooks import (
     BRANCH_KIND,
     BRANCH_SHEETS,
     CYCLE_KIND,
@@ -322,7 +322,7 @@ def branch_meta(cycle_id: str = "", branch_id: str = "", generated: dt.datetime 
 def quality_rules() -> Sequence[tuple[str, str]]:
     """Quality hints stated in 填写说明 (provided by quality.py when present)."""
     try:
-        from toolkit.quality import RULE_TEXTS
+        from toolkit.branch.quality import RULE_TEXTS
     except ImportError:
         return ()
     return RULE_TEXTS

@@ -30,9 +30,9 @@ from typing import Any
 
 from toolkit.errors import Issue, IssueCode, Severity, ToolkitError, UsageError, WorkbookError
 from toolkit.messages import issue
-from toolkit.container import MAX_FILE_BYTES, MAX_ZIP_RATIO
-from toolkit.schema import LONG_TERM, MEASURES, MEMBERS, PROBLEMS
-from toolkit.values import fold
+from toolkit.io.container import MAX_FILE_BYTES, MAX_ZIP_RATIO
+from toolkit.schema.workbooks import LONG_TERM, MEASURES, MEMBERS, PROBLEMS
+from toolkit.core.values import fold
 
 # Outcomes in 文件清单 (fixed by the workbook contract).
 DONE, HAS_ERRORS, DUPLICATE, UNREADABLE, NOT_BRANCH = "已汇总", "有错误", "重复提交", "无法读取", "非填报表"
@@ -116,7 +116,7 @@ class CollectResult:
     report_path: Path | None = None
     appraisal_path: Path | None = None  # 民主评议情况汇总表.docx
     pdf_paths: list[Path] = field(default_factory=list)
-    book: Any = None  # toolkit.book.BookResult: 情况报告汇编.docx, who is in it and who is not (--book)
+    book: Any = None  # toolkit.writers.book.BookResult: 情况报告汇编.docx, who is in it and who is not (--book)
 
     def outcome_counts(self) -> Counter:
         return Counter(f.outcome for f in self.files)
@@ -332,7 +332,7 @@ def classify_by_name(f: InputFile) -> None:
 
 def read_record(path: str, shown: str) -> tuple[str, Any]:
     """("ok", BranchRecord) or (outcome, reason) for a file that gives no branch data."""
-    from toolkit.validate import check_file
+    from toolkit.branch.validate import check_file
 
     try:
         branch, report = check_file(path)
@@ -495,7 +495,7 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
     cycle's workbooks or 汇总表: problems repeating one of them are flagged.
     ``book`` also writes 情况报告汇编.docx, every usable branch's 情况报告 in one book.
     """
-    from toolkit.fsutil import ensure_dir
+    from toolkit.io.fsutil import ensure_dir
 
     paths = list(paths)
     if not paths:
@@ -504,7 +504,7 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
     out_dir = ensure_dir(out_dir)
     loaded = None
     if cycle is not None:
-        from toolkit.distribute import load_cycle
+        from toolkit.committee.distribute import load_cycle
 
         loaded = load_cycle(cycle)
     clock = time.perf_counter()
@@ -522,14 +522,14 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
             else:
                 f.outcome, f.reason = kind, payload
     if previous_cycle:
-        from toolkit.previous import load_previous
-        from toolkit.repeated import flag_collected
+        from toolkit.committee.previous import load_previous
+        from toolkit.committee.repeated import flag_collected
 
         # Before assemble, so the 提醒 counts and per-branch figures include the repeats.
         flag_collected((rec for _, rec in read), load_previous(previous_cycle))
     timings = {"read": time.perf_counter() - clock}
     result = assemble(files, read, loaded, as_of)
-    from toolkit.consolidate import write_summary
+    from toolkit.writers.consolidate import write_summary
 
     clock = time.perf_counter()
     # The report is written by a forked child while this process writes the
@@ -539,12 +539,12 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
     timings["summary"] = time.perf_counter() - clock
     clock = time.perf_counter()
     result.report_path = report.result()
-    from toolkit.appraisal import write_for_collect
+    from toolkit.writers.appraisal import write_for_collect
 
     result.appraisal_path = write_for_collect(result, out_dir)
     timings["report"] = time.perf_counter() - clock
     if book:
-        from toolkit.book import write_book
+        from toolkit.writers.book import write_book
 
         clock = time.perf_counter()
         try:
@@ -553,12 +553,12 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
             workdir.cleanup()
         timings["book"] = time.perf_counter() - clock
     if pdf:
-        from toolkit.pdf import convert_to_pdf
+        from toolkit.io.pdf import convert_to_pdf
 
         clock = time.perf_counter()
         docs, timeout = [result.report_path], None
         if result.book:
-            from toolkit.book import pdf_timeout
+            from toolkit.writers.book import pdf_timeout
 
             docs.append(result.book.path)
             timeout = pdf_timeout(len(result.branches))
@@ -571,7 +571,7 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
 
 
 def _write_report(result: CollectResult, path: Path) -> Path:
-    from toolkit.committee_report import write_committee_report
+    from toolkit.writers.committee_report import write_committee_report
 
     return write_committee_report(result, path)
 

@@ -16,9 +16,9 @@ import tempfile
 from pathlib import Path
 
 from toolkit.errors import ToolkitError, UsageError
-from toolkit.fsutil import ensure_dir
+from toolkit.io.fsutil import ensure_dir
 
-_FONTS_CONF = Path(__file__).resolve().parent / "data" / "fonts.conf"
+_FONTS_CONF = Path(__file__).resolve().parents[1] / "data" / "fonts.conf"
 _WINDOWS_PATHS = (r"C:\Program Files\LibreOffice\program\soffice.exe",
                   r"C:\Program Files (x86)\LibreOffice\program\soffice.exe")
 _MAC_PATH = "/Applications/LibreOffice.app/Contents/MacOS/soffice"

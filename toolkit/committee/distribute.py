@@ -9,19 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import InputError, IssueCode, Report, WorkbookError
-from toolkit.fsutil import ensure_dir, inside, safe_filename
+from toolkit.io.fsutil import ensure_dir, inside, safe_filename
 from toolkit.messages import issue
-from toolkit.read import read_records
-from toolkit.schema import (
+from toolkit.branch.read import read_records
+from toolkit.schema.workbooks import (
     CYCLE_BRANCHES,
     CYCLE_KIND,
     CYCLE_MEMBERS,
     CYCLE_SHEETS,
     DEFAULT_CATEGORIES,
 )
-from toolkit.validate import required_cells
-from toolkit.values import fold
-from toolkit.workbook import Content, MacroParts, branch_meta, write_branch_workbook
+from toolkit.branch.validate import required_cells
+from toolkit.core.values import fold
+from toolkit.writers.workbook import Content, MacroParts, branch_meta, write_branch_workbook
 
 # 基本设置 fields copied into each branch's 基本信息
 _SHARED_INFO = ("superior", "meeting_type", "year", "theme", "basis_title", "basis_number")
@@ -138,7 +138,7 @@ def _macro_name(out: Path, macro: bool) -> Path:
 
 def macro_parts() -> MacroParts:
     """The VBA project and buttons of the macro-enabled workbooks (excel_build.py)."""
-    from toolkit.excel_build import branch_macro_parts
+    from toolkit.writers.excel_build import branch_macro_parts
 
     return branch_macro_parts()
 
