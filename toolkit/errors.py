@@ -91,6 +91,7 @@ class IssueCode(str, enum.Enum):
     NO_MEMBERS = "no-members"
     REPEATED_PROBLEM = "repeated-problem"
     QUALITY_HINT = "quality-hint"
+    REMOVED_CHARACTERS = "removed-characters"
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,8 @@ class Report:
 
     path: str
     issues: list[Issue] = field(default_factory=list)
+    # Values read in another form than typed: (sheet, cell, typed, read as).
+    normalised: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Issue]:

@@ -44,6 +44,7 @@ CATALOGUE: dict[IssueCode, tuple[Severity, str]] = {
     IssueCode.NO_MEMBERS: (E, "参会人员还没有填写"),
     IssueCode.REPEATED_PROBLEM: (W, "{reason}"),
     IssueCode.QUALITY_HINT: (W, "{reason}"),
+    IssueCode.REMOVED_CHARACTERS: (W, "“{header}”中有 {count} 个无法写入文档的字符（控制字符或非字符，多为复制粘贴带入），已去掉，请核对内容"),
 }
 
 

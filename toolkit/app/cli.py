@@ -75,6 +75,7 @@ def print_report(report: Report, summary: str = "") -> None:
     errors, warnings = report.errors, report.warnings
     if not report.issues:
         _out(f"✓ {name} 检查通过。{summary}")
+        _print_normalised(report)
         return
     head = f"✗ {name} 有 {len(errors)} 个错误" if errors else f"✓ {name} 检查通过"
     if warnings:
@@ -84,6 +85,22 @@ def print_report(report: Report, summary: str = "") -> None:
         mark = "【错误】" if item.severity is Severity.ERROR else "【提醒】"
         where = f"{item.location}  " if item.location else ""
         _out(f"  {mark}{where}{item.message}")
+    _print_normalised(report)
+
+
+NORMALISED_SHOWN = 10
+
+
+def _print_normalised(report: Report) -> None:
+    """Values read in another form than typed are said, never changed silently."""
+    items = report.normalised
+    if not items:
+        return
+    _out(f"  已按统一写法读取 {len(items)} 处：")
+    for sheet, cell, typed, read_as in items[:NORMALISED_SHOWN]:
+        _out(f"    {sheet}!{cell}  “{typed}”读作“{read_as}”")
+    if len(items) > NORMALISED_SHOWN:
+        _out(f"    ……另有 {len(items) - NORMALISED_SHOWN} 处")
 
 
 def report_json(reports: list[tuple[Report, str]]) -> str:

@@ -9,6 +9,7 @@ is not a readable branch workbook at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import os
@@ -36,7 +37,19 @@ from toolkit.schema.workbooks import (
     Column,
     Sheet,
 )
-from toolkit.core.values import BadValue, FormulaError, clean_text, fold, is_blank, parse, show
+from toolkit.core.values import (
+    BadValue,
+    FormulaError,
+    clean_code,
+    clean_text,
+    fold,
+    forbidden_count,
+    has_time_part,
+    is_blank,
+    parse,
+    show,
+)
+from toolkit.schema.workbooks import T
 
 HEADER_SCAN_ROWS = 10
 
@@ -61,6 +74,9 @@ class Branch:
     columns: dict[str, dict[str, int]] = field(default_factory=dict)
     sheets_found: set[str] = field(default_factory=set)
     issues: list[Issue] = field(default_factory=list)
+    # What was read differently from how it was typed (p01 -> P01, a time left
+    # out of a date, 张 三 -> 张三): (sheet, cell, typed, read as), shown by check.
+    normalised: list[tuple[str, str, str, str]] = field(default_factory=list)
     # The 问题类别 list this workbook was made with (its 选项 sheet), so a
     # cycle's own categories validate without the cycle workbook at hand.
     categories: tuple[str, ...] = CHOICE_LISTS["问题类别"]
@@ -258,12 +274,30 @@ def convert(branch: Branch, sheet: Sheet, col: Column, raw: object, row: int, co
     if is_blank(raw):
         return None
     try:
-        return parse(col.type, raw, choices_for(branch, col))
+        value = parse(col.type, raw, choices_for(branch, col))
     except BadValue as bad:
         code = IssueCode(bad.code)
         branch.issues.append(issue(code, sheet.name, a1(row, column), show(raw), header=col.header,
                                    hint=bad.hint))
         return None
+    removed = forbidden_count(raw)
+    if removed:
+        branch.issues.append(issue(IssueCode.REMOVED_CHARACTERS, sheet.name, a1(row, column), show(raw),
+                                   header=col.header, count=removed))
+    if col.code and value:
+        value = clean_code(value)
+    if _read_differently(col, raw, value):
+        branch.normalised.append((sheet.name, a1(row, column), show(raw), show(value)))
+    return value
+
+
+def _read_differently(col: Column, raw: object, value: object) -> bool:
+    """True where the value differs from what was typed beyond trimming and widths people expect."""
+    if col.type in (T.DATE, T.DEADLINE):
+        return isinstance(value, dt.date) and has_time_part(raw)
+    if col.code or col.type is T.NAME:
+        return isinstance(raw, str) and value != clean_text(raw)
+    return False
 
 
 def read_form(branch: Branch, sheet: Sheet, rows: list[list]) -> None:

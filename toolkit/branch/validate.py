@@ -192,7 +192,7 @@ def validate(branch: Branch, rules: tuple[Rule, ...] = RULES) -> Report:
         found.extend(rule(branch))
     order = {s.name: i for i, s in enumerate(BRANCH_SHEETS)}
     found.sort(key=lambda i: (order.get(i.sheet, -1), _row_of(i.cell), i.cell))
-    return Report(path=branch.path, issues=found)
+    return Report(path=branch.path, issues=found, normalised=list(branch.normalised))
 
 
 def _row_of(cell: str) -> int:

@@ -21,15 +21,25 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _MIN_DATE = dt.date(1950, 1, 1)
 _MAX_DATE = dt.date(2100, 12, 31)
 
-_SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
-# C0/C1 control characters other than tab and newline never belong in a document
-# (they are invalid in docx XML) and come from copy-paste.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Blanks and the zero-width characters that copy-paste brings along unseen.
+_SPACES = re.compile(r"[\s\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff]+")
+# Characters XML (and so every docx and xlsx) forbids, or that stand for no
+# character at all: C0/C1 controls other than tab and newline, lone surrogates,
+# and the Unicode non-characters (U+FDD0..U+FDEF and U+xFFFE/U+xFFFF of every plane).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                        + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
+                        + "]")
+# The middle dot of names such as 阿依古丽·买买提 is typed in many ways.
+_NAME_DOTS = re.compile("[\u00b7\u2022\u2027\u30fb\uff65\u2219\u22c5\u0387\u16eb\uff0e.]")
+# A time of day after a date (2023-8-25 10:00, 2023/8/25 上午, 2023年8月25日14时30分) says
+# nothing the documents use: the date is read and the time left out.
+_TIME = r"(?:\s*(?:上午|下午|中午|晚上|早上|凌晨)?\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?|\d{1,2}[时点](?:\d{1,2}分)?(?:\d{1,2}秒)?)?)?"
 _DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:T|\s*)" + _TIME + "$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?" + _TIME + "$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
+_DATE_ONLY = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}[日号]?|\d{8})$")
 _YES = {"是", "√", "✓", "✔", "Y", "YES", "对", "1", "TRUE", "参会", "参加", "已参会"}
 _NO = {"否", "×", "✗", "✘", "X", "N", "NO", "错", "0", "FALSE", "未参会", "缺席", "不参会"}
 _LONG_TERM_WORDS = {LONG_TERM, "长期", "持续", "长期坚持整改", "持续推进", "常态化"}
@@ -71,7 +81,7 @@ def clean_text(raw: object) -> str:
     if text.isprintable() and text == text.strip():
         return text  # the common case: nothing to clean
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
+    text = _FORBIDDEN.sub("", text)
     lines = [line.strip(" \t\u3000\u00a0") for line in text.split("\n")]
     return "\n".join(lines).strip("\n")
 
@@ -87,8 +97,27 @@ def percent(part: int, whole: int) -> str:
 
 
 def clean_name(raw: object) -> str:
-    """Names carry no blanks: 张 三 and 张三 are the same person."""
-    return _SPACES.sub("", clean_text(raw))
+    """Names carry no blanks and one middle dot: 张 三 is 张三, 阿依古丽•买买提 is 阿依古丽·买买提."""
+    return _NAME_DOTS.sub("·", _SPACES.sub("", clean_text(raw)))
+
+
+def clean_code(raw: object) -> str:
+    """An identifier such as 问题编号 in one form: p01, Ｐ０１ and P 01 are all P01."""
+    return fold(clean_text(raw))
+
+
+def forbidden_count(raw: object) -> int:
+    """How many characters of the text no document can carry (reading removes them)."""
+    return len(_FORBIDDEN.findall(raw)) if isinstance(raw, str) else 0
+
+
+def has_time_part(raw: object) -> bool:
+    """True when a date was typed or stored with a time of day, which reading leaves out."""
+    if isinstance(raw, dt.datetime):
+        return raw.time() != dt.time()
+    if isinstance(raw, float) and not raw.is_integer() and 1 <= raw < 2958466:
+        return True
+    return isinstance(raw, str) and _DATE_ONLY.match(fold(raw)) is None and bool(fold(raw))
 
 
 def format_date(d: dt.date) -> str:
@@ -224,5 +253,5 @@ def show(raw: object) -> str:
         raw = raw.date() if raw.time() == dt.time() else raw
     if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
         return raw.isoformat()
-    text = str(raw)
+    text = _FORBIDDEN.sub("\ufffd", str(raw))  # a lone surrogate cannot even be printed
     return text if len(text) <= 60 else text[:57] + "……"

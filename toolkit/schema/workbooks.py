@@ -52,6 +52,8 @@ class Column:
     width: float = 14
     # Required only when another column of the same row has this value.
     required_if: tuple[str, object] | None = None
+    # An identifier matched across sheets (问题编号): p01, Ｐ０１ and P01 are one code.
+    code: bool = False
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,7 @@ PROBLEMS = Sheet(
     "问题清单",
     "problems",
     (
-        C("pid", "问题编号", required=True, example="P01", width=9,
+        C("pid", "问题编号", required=True, example="P01", width=9, code=True,
           help="本表内唯一，如 P01、P02；整改台账按此编号对应"),
         C("level", "层级", T.CHOICE, required=True, choices="问题层级", example="支部班子", width=10),
         C("owner", "责任主体", T.NAME, required_if=("level", "党员个人"), example="",
@@ -252,7 +254,7 @@ MEASURES = Sheet(
     "整改台账",
     "measures",
     (
-        C("pid", "问题编号", required=True, example="P01", width=9, help="须是问题清单中已有的编号"),
+        C("pid", "问题编号", required=True, example="P01", width=9, code=True, help="须是问题清单中已有的编号"),
         C("measure", "整改措施", T.LONGTEXT, required=True,
           example="每月开展1次结合业务的专题研讨，年底前形成2篇调研报告", width=48,
           help="写明可检查的具体做法、数量或节点"),
@@ -273,7 +275,7 @@ PREVIOUS = Sheet(
     "上次整改情况",
     "previous",
     (
-        C("pid", "问题编号", width=9, help="上一次组织生活会的问题编号"),
+        C("pid", "问题编号", width=9, code=True, help="上一次组织生活会的问题编号"),
         C("category", "问题类别", width=10, help="上一次的问题类别"),
         C("summary", "问题概述", T.LONGTEXT, width=36, help="上一次查摆的问题"),
         C("measure", "整改措施", T.LONGTEXT, width=48, help="针对该问题的整改措施"),
