@@ -16,7 +16,7 @@ as ``python -c`` would run it, so configuring this interpreter does not break
 other xlwings workbooks. See toolkit/excel_build.py and docs/宏按钮.md.
 
 The buttons call the same library functions as the command line
-(``check_file``, ``render_workbook``, ``collect``) and show the same Chinese
+(``workflows.branch.check_workbook``, ``render_workbook``, ``collect``) and show the same Chinese
 messages, in the ``检查结果`` sheet and a message box instead of a console.
 ``check_button``/``render_button``/``collect_button`` can also be called from
 a workbook's own VBA: ``RunPython "import toolkit.app.excel_entry as e;e.check_button()"``.
@@ -32,7 +32,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.errors import Report, Severity, ToolkitError, UsageError, WorkbookError
+from toolkit.app.present import summary_line
+from toolkit.errors import Report, Severity, ToolkitError, UsageError
 
 TITLE = "组织生活会工作台"
 RESULT_SHEET = "检查结果"
@@ -236,13 +237,10 @@ def _saved_path(book) -> Path:
 
 
 def check_report(path: Path) -> tuple[Report, dict | None]:
-    from toolkit.branch.validate import check_file, counts, unreadable_report
+    from toolkit.workflows.branch import check_workbook
 
-    try:
-        branch, report = check_file(path)
-    except WorkbookError as exc:
-        return unreadable_report(path, exc), None
-    return report, counts(branch)
+    checked = check_workbook(path)
+    return checked.report, checked.figures
 
 
 def result_rows(report: Report) -> list[list[str]]:
@@ -276,8 +274,6 @@ def write_results(book, report: Report) -> None:
 
 
 def _check(book) -> Report:
-    from toolkit.app.cli import summary_line
-
     path = _saved_path(book)
     report, figures = check_report(path)
     write_results(book, report)
@@ -299,8 +295,7 @@ def output_dir(path: Path) -> Path:
 
 
 def _render(book) -> None:
-    from toolkit.app.cli import summary_line
-    from toolkit.writers.render import render_workbook
+    from toolkit.workflows.branch import render_workbook
 
     path = _saved_path(book)
     report, figures = check_report(path)
