@@ -33,6 +33,7 @@ def test_import_toolkit_is_cheap_and_loads_nothing_else():
 
 def test_public_api_names_resolve():
     assert toolkit.__version__
+    assert set(toolkit.__all__) == {"__version__", *toolkit._API}
     for name in toolkit.__all__:
         assert callable(getattr(toolkit, name)) or name == "__version__", name
     from toolkit.workflows.branch import render_workbook

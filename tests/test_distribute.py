@@ -6,6 +6,7 @@ import copy
 import unicodedata
 
 from render_helpers import sample_content, write_workbook
+
 from toolkit.app.cli import main
 from toolkit.branch.read import read_branch
 from toolkit.core import sample_data

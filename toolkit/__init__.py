@@ -35,7 +35,11 @@ _API = {
     "run_demo": "toolkit.workflows.demo",
 }
 
-__all__ = ["__version__", *_API]
+__all__ = [  # the names of _API, spelled out for linters and readers
+    "__version__", "Issue", "IssueCode", "Report", "ToolkitError",
+    "check_file", "check_paths", "check_template", "render_workbook", "build_context",
+    "load_cycle", "distribute", "blank_branch_workbook", "collect", "carry", "remind", "run_demo",
+]
 
 if TYPE_CHECKING:  # for editors and type checkers; at run time __getattr__ imports on demand
     from toolkit.branch.context import build_context

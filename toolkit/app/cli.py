@@ -180,31 +180,31 @@ def cmd_remind(args) -> int:
     return OK
 
 
+def _optional(path: str | None) -> Path | None:
+    return _existing(path) if path else None
+
+
 def cmd_collect(args) -> int:
-    from toolkit.committee.collect import DUPLICATE, HAS_ERRORS, NOT_BRANCH, UNREADABLE, collect
+    from toolkit.committee.collect import collect
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs 必须是正整数")
-    paths = [_existing(p) for p in args.paths]
-    result = collect(paths, args.output, cycle=_existing(args.cycle) if args.cycle else None,
-                     as_of=_as_of(args.as_of), pdf=args.pdf, jobs=args.jobs,
-                     previous=_existing(args.previous) if args.previous else None,
+    result = collect([_existing(p) for p in args.paths], args.output, cycle=_optional(args.cycle),
+                     as_of=_as_of(args.as_of), pdf=args.pdf, jobs=args.jobs, previous=_optional(args.previous),
                      previous_cycle=[_existing(p) for p in args.previous_cycle or []],
                      progress=True, book=args.book)
+    _print_collected(result, compared=bool(args.previous_cycle))
+    return OK if result.ok else INPUT_ERRORS
+
+
+def _print_collected(result, compared: bool) -> None:
     fig, counts = result.figures, result.outcome_counts()
     _out(f"共收到 {len(result.files)} 个文件：" + "，".join(f"{k} {v}" for k, v in counts.items()) + "。")
     _out(f"已报送 {fig['已报送']} 个支部，未报送 {fig['未报送']} 个；问题 {fig['问题']} 条，"
          f"整改措施 {fig['措施']} 条，已逾期 {fig['逾期']} 条。")
-    if args.previous_cycle:
-        per = [(r.org_name or r.branch_id, r.counts.get("重复问题", 0)) for r in result.branches]
-        hit = [f"{name} {n} 条" for name, n in per if n]
-        more = f"等 {len(hit)} 个支部" if len(hit) > 10 else ""
-        _out(f"与上一周期重复的问题 {sum(n for _, n in per)} 条" + ("：" + "，".join(hit[:10]) + more if hit else "")
-             + "（详见“支部情况”和“校验问题”）。")
-    for f in result.files:
-        if f.outcome in (HAS_ERRORS, UNREADABLE, DUPLICATE, NOT_BRANCH):
-            mark = "【错误】" if f.outcome in (HAS_ERRORS, UNREADABLE) else "【提醒】"
-            _out(f"  {mark}{f.shown}：{f.outcome}，{f.reason}")
+    if compared:
+        _out(_repeats_line(result.branches))
+    _print_file_problems(result.files)
     _out(f"已写出 {result.summary_path} 和 {result.report_path}")
     if result.book:
         omitted = result.book.omitted
@@ -214,7 +214,23 @@ def cmd_collect(args) -> int:
             _out(f"  【未收入汇编】{name}：{why}")
     for pdf in result.pdf_paths:
         _out(f"已转换 {pdf}")
-    return OK if result.ok else INPUT_ERRORS
+
+
+def _repeats_line(branches) -> str:
+    per = [(r.org_name or r.branch_id, r.counts.get("重复问题", 0)) for r in branches]
+    hit = [f"{name} {n} 条" for name, n in per if n]
+    more = f"等 {len(hit)} 个支部" if len(hit) > 10 else ""
+    return (f"与上一周期重复的问题 {sum(n for _, n in per)} 条" + ("：" + "，".join(hit[:10]) + more if hit else "")
+            + "（详见“支部情况”和“校验问题”）。")
+
+
+def _print_file_problems(files) -> None:
+    from toolkit.committee.collect import DUPLICATE, HAS_ERRORS, NOT_BRANCH, UNREADABLE
+
+    for f in files:
+        if f.outcome in (HAS_ERRORS, UNREADABLE, DUPLICATE, NOT_BRANCH):
+            mark = "【错误】" if f.outcome in (HAS_ERRORS, UNREADABLE) else "【提醒】"
+            _out(f"  {mark}{f.shown}：{f.outcome}，{f.reason}")
 
 
 def cmd_excel_setup(args) -> int:

@@ -97,8 +97,8 @@ def parse_call(argv: list[str]) -> XlwingsCall:
 
 def workbook_kind(path: Path | None) -> str | None:
     """表类型 from an orglife workbook's _meta sheet, or None for any other file."""
-    from toolkit.writers.excel_build import DESK_KIND
     from toolkit.schema.workbooks import BRANCH_KIND
+    from toolkit.writers.excel_build import DESK_KIND
 
     if path is None or not path.is_file():
         return None
@@ -202,8 +202,8 @@ def _tell(book, message: str) -> int:
 
 def pressed_action(book) -> str:
     """"check" or "render", from the caption of the button Excel reports as Application.Caller."""
-    from toolkit.writers.excel_build import CHECK_CAPTION, RENDER_CAPTION
     from toolkit.schema.workbooks import INSTRUCTIONS_SHEET
+    from toolkit.writers.excel_build import CHECK_CAPTION, RENDER_CAPTION
 
     caption = None
     try:

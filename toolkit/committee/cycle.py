@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from toolkit.branch.read import read_records
+from toolkit.branch.validate import required_cells
+from toolkit.core.values import fold
 from toolkit.errors import InputError, IssueCode, Report, WorkbookError
 from toolkit.messages import issue
-from toolkit.branch.read import read_records
+from toolkit.schema.content import Content, branch_meta
 from toolkit.schema.workbooks import (
     CYCLE_BRANCHES,
     CYCLE_KIND,
@@ -21,9 +24,6 @@ from toolkit.schema.workbooks import (
     CYCLE_SHEETS,
     DEFAULT_CATEGORIES,
 )
-from toolkit.branch.validate import required_cells
-from toolkit.core.values import fold
-from toolkit.schema.content import Content, branch_meta
 
 # 基本设置 fields copied into each branch's 基本信息
 SHARED_INFO = ("superior", "meeting_type", "year", "theme", "basis_title", "basis_number")

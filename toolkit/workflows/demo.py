@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.core import sample_data
 from toolkit.committee.cycle import branch_content, load_cycle
+from toolkit.core import sample_data
 from toolkit.io.fsutil import ensure_dir, inside, safe_filename
-from toolkit.schema.workbooks import BRANCH_SHEETS, CYCLE_BRANCHES, CYCLE_MEMBERS, CYCLE_SETTINGS, INFO
 from toolkit.schema.content import Content
+from toolkit.schema.workbooks import BRANCH_SHEETS, CYCLE_BRANCHES, CYCLE_MEMBERS, CYCLE_SETTINGS, INFO
 from toolkit.workflows.distribute import distribute
 from toolkit.writers.workbook import from_headers, write_branch_workbook, write_cycle_workbook
 
@@ -72,9 +72,9 @@ class DemoResult:
 def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
              progress: bool = True) -> int:
     """Run the sample cycle end to end, telling ``say`` what happens. Returns the exit status."""
+    from toolkit.branch.validate import check_file, counts
     from toolkit.committee.collect import collect
     from toolkit.writers.render import render_branch
-    from toolkit.branch.validate import check_file, counts
 
     out = ensure_dir(out)
     result = DemoResult(out=out, cycle=out / CYCLE_FILE)
