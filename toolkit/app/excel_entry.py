@@ -13,7 +13,7 @@ is never run: ``main`` takes the full name out of ``prepare_sys_path``'s
 argument and dispatches by workbook kind and by the pressed button's caption
 (``Application.Caller`` names the button). Every other workbook's code runs
 as ``python -c`` would run it, so configuring this interpreter does not break
-other xlwings workbooks. See toolkit/excel_build.py and docs/宏按钮.md.
+other xlwings workbooks. See toolkit/writers/excel_build.py and docs/宏按钮.md.
 
 The buttons call the same library functions as the command line
 (``workflows.branch.check_workbook``, ``render_workbook``, ``collect``) and show the same Chinese
