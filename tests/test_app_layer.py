@@ -65,3 +65,31 @@ def test_render_worker_still_starts_as_a_module(tmp_path):
                           input=json.dumps(request).encode(), capture_output=True, timeout=60)
     assert proc.returncode == 0 and json.loads(proc.stdout) == {"ok": True}, proc.stderr
     assert out.stat().st_size > 0
+
+
+# The modules of the branch side, the docx engine, the workflows and the app layer.
+COMPLEXITY_CHECKED = ("toolkit/branch/context.py", "toolkit/writers/render.py", "toolkit/core/wording.py",
+                      "toolkit/schema/variables.py", "toolkit/committee/cycle.py", "toolkit/workflows",
+                      "toolkit/app")
+
+
+def test_no_function_above_complexity_20():
+    import pytest
+
+    radon = pytest.importorskip("radon.complexity")
+    files = []
+    for name in COMPLEXITY_CHECKED:
+        path = ROOT / name
+        files.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
+    too_complex = [f"{f.relative_to(ROOT)}:{b.lineno} {b.name} ({b.complexity})"
+                   for f in files for b in radon.cc_visit(f.read_text(encoding="utf-8"))
+                   if b.complexity > 20]
+    assert too_complex == []
+
+
+def test_the_old_option_spelling_is_noted_once(tmp_path, capsys):
+    from toolkit.app.cli import build_parser
+
+    args = build_parser().parse_args(["check", "--previous", "a", "--previous", "b", "x.xlsx"])
+    assert args.previous_cycle == ["a", "b"]
+    assert capsys.readouterr().err.count("已改名为 --previous-cycle") == 1

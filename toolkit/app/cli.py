@@ -65,7 +65,9 @@ class _DeprecatedAppend(argparse._AppendAction):
         self.new_name = new_name
 
     def __call__(self, parser, namespace, values, option_string=None):
-        sys.stderr.write(f"提示：{option_string} 已改名为 {self.new_name}，旧写法仍可使用，今后请改用 {self.new_name}。\n")
+        if not getattr(namespace, "_noted_" + self.dest, False):  # once, however often it is given
+            setattr(namespace, "_noted_" + self.dest, True)
+            sys.stderr.write(f"提示：{option_string} 已改名为 {self.new_name}，旧写法仍可使用，今后请改用 {self.new_name}。\n")
         super().__call__(parser, namespace, values, option_string)
 
 
