@@ -295,18 +295,23 @@ def output_dir(path: Path) -> Path:
 
 
 def _render(book) -> None:
-    from toolkit.workflows.branch import render_workbook
+    from toolkit.branch.validate import unreadable_report
+    from toolkit.errors import WorkbookError
+    from toolkit.workflows.branch import WorkbookHasErrors, render_workbook
 
     path = _saved_path(book)
-    report, figures = check_report(path)
-    write_results(book, report)
-    if not report.ok:
+    out = output_dir(path)
+    try:  # one read: the workflow checks, and renders only a workbook without errors
+        result = render_workbook(path, out)
+    except (WorkbookHasErrors, WorkbookError) as exc:
+        report = exc.report if isinstance(exc, WorkbookHasErrors) else unreadable_report(path, exc)
+        write_results(book, report)
         book.app.alert(f"{path.name} 有 {len(report.errors)} 个错误，没有生成材料。"
                        f"错误已列在“{RESULT_SHEET}”工作表中（点单元格可跳到出错的位置），改好后再点“生成材料”。",
                        title=TITLE)
         return
-    out = output_dir(path)
-    result = render_workbook(path, out)
+    report, figures = result.report, result.figures
+    write_results(book, report)
     names = "\n".join(f"  {Path(p).name}" for p in result.docx)
     text = (f"{path.name} 检查通过。" + (summary_line(figures) if figures else "")
             + f"\n\n已生成 {len(result.docx)} 份材料，保存在：\n{out}\n{names}")
