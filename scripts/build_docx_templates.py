@@ -7,7 +7,7 @@ The .docx files are committed so a unit can copy and edit them in Word; this
 script is how they are made, and tests/test_docx_templates.py checks that the
 committed files are what it makes (document XML compared, not bytes). The
 fixed wording of the documents lives here; every value comes from
-toolkit.writers.render.build_context, whose names are declared in render.VARIABLES
+toolkit.branch.context.build_context, whose names are declared in toolkit.schema.variables
 (变量说明.md is generated from that declaration).
 """
 
@@ -23,7 +23,8 @@ from docx.shared import Mm
 
 from toolkit.writers.docx_format import STYLE, gbt9704_table, new_gbt9704_document
 from toolkit.io.fsutil import atomic_path
-from toolkit.writers.render import TEMPLATE_DIR, variable_reference
+from toolkit.schema.variables import variable_reference
+from toolkit.writers.render import TEMPLATE_DIR
 
 REFERENCE_NAME = "变量说明.md"
 _FIXED_TIME = dt.datetime(2023, 1, 1)

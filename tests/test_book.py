@@ -25,8 +25,8 @@ from toolkit.core import sample_data
 from toolkit.writers.book import BOOKMARK, build_book
 from toolkit.app.cli import main
 from toolkit.committee.collect import DONE, HAS_ERRORS, collect
-from toolkit.app.demo import cycle_content, filled_content
-from toolkit.committee.distribute import branch_content, load_cycle
+from toolkit.workflows.demo import cycle_content, filled_content
+from toolkit.committee.cycle import branch_content, load_cycle
 from toolkit.branch.read import read_branch
 from toolkit.writers.render import render_branch
 from toolkit.writers.workbook import write_branch_workbook, write_cycle_workbook

@@ -25,8 +25,8 @@ import pytest
 from toolkit.core import sample_data
 from toolkit.app.cli import main
 from toolkit.committee.collect import measure_status
-from toolkit.app.demo import cycle_content, filled_content
-from toolkit.committee.distribute import branch_content, load_cycle
+from toolkit.workflows.demo import cycle_content, filled_content
+from toolkit.committee.cycle import branch_content, load_cycle
 from toolkit.writers.workbook import write_branch_workbook, write_cycle_workbook
 
 AS_OF = dt.date(2023, 10, 31)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.writers.render import DOCUMENTS, TEMPLATE_DIR, variable_reference
+from toolkit.schema.variables import variable_reference
+from toolkit.writers.render import DOCUMENTS, TEMPLATE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 

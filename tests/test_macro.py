@@ -378,6 +378,15 @@ def test_render_button_writes_documents_beside_the_workbook(books, vba, tmp_path
     assert log["sheets"][RESULT_SHEET][1][3] == "检查通过，没有发现问题。"
 
 
+def test_render_button_on_a_workbook_with_errors_lists_them_and_writes_nothing(books, vba, tmp_path):
+    book = books["bad"]
+    proc, log = _press(book, _button_named(book, RENDER_CAPTION), tmp_path, vba)
+    assert proc.returncode == 0, proc.stderr
+    assert len(log["alerts"]) == 1 and "没有生成材料" in log["alerts"][0]["prompt"]
+    assert any(r[2] == "错误" for r in log["sheets"][RESULT_SHEET][1:])
+    assert not list((book.parent / (book.stem + OUTPUT_SUFFIX)).glob("*.docx"))
+
+
 def test_unknown_button_asks_and_check_is_the_safe_answer(books, vba, tmp_path):
     proc, log = _press(books["bad"], None, tmp_path, vba, answer="no")
     assert proc.returncode == 0, proc.stderr

@@ -24,7 +24,11 @@ from toolkit.writers import render
 from toolkit.app.cli import main
 from toolkit.errors import TemplateError
 from toolkit.io.pdf import PdfError, convert_to_pdf
-from toolkit.writers.render import WorkbookHasErrors, build_context, cn_number, render_branch, render_workbook
+from toolkit.branch.context import build_context
+from toolkit.core.wording import cn_number
+from toolkit.schema import variables
+from toolkit.workflows.branch import WorkbookHasErrors, render_workbook
+from toolkit.writers.render import render_branch
 from toolkit.branch.read import read_branch
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -323,7 +327,7 @@ def test_cell_text_is_never_markup(tmp_path):
 def test_sandbox_refuses_code_in_template(tmp_path):
     template = make_template(tmp_path / "t" / "情况报告.docx", "{{ cycler.__init__.__globals__ }}")
     with pytest.raises(TemplateError, match="不允许执行"):
-        render.render_docx(template, render.example_context(), tmp_path / "x.docx")
+        render.render_docx(template, variables.example_context(), tmp_path / "x.docx")
     branch = read_branch(write_workbook(valid_content(), tmp_path / "b.xlsx"))
     with pytest.raises(TemplateError, match="不允许执行"):
         render_branch(branch, tmp_path / "out", templates=template.parent)
@@ -333,7 +337,7 @@ def test_sandbox_refuses_code_in_template(tmp_path):
 def test_undefined_variable_names_variable_and_template(tmp_path):
     template = make_template(tmp_path / "对照检查材料.docx", "{{ org }}{{ orgname }}")
     with pytest.raises(TemplateError) as err:
-        render.render_docx(template, render.example_context(), tmp_path / "x.docx")
+        render.render_docx(template, variables.example_context(), tmp_path / "x.docx")
     assert "orgname" in str(err.value) and "对照检查材料.docx" in str(err.value)
 
 
@@ -412,7 +416,7 @@ def test_context_matches_declaration(rendered):
     """Every value the code provides is declared (and so in 变量说明.md), and nothing else."""
     branch = read_branch(Path(rendered[BRANCH_IDS[0]]["情况报告"]).parent.parent / f"{BRANCH_IDS[0]}.xlsx")
     ctx = build_context(branch)
-    assert set(ctx) == set(render.PROVIDED)
+    assert set(ctx) == set(variables.PROVIDED)
 
     def same_shape(var, value):
         if not var.fields:
@@ -426,5 +430,5 @@ def test_context_matches_declaration(rendered):
                 if f.name in item:
                     same_shape(f, item[f.name])
 
-    for var in render.VARIABLES:
+    for var in variables.VARIABLES:
         same_shape(var, ctx[var.name])

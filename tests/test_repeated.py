@@ -121,3 +121,15 @@ def test_collect_previous_cycle_counts_repeats_per_branch(cycles, capsys):
                if r[ih.index("代码")] == "repeated-problem"}
     rows = {(bid, int("".join(ch for ch in cell if ch.isdigit()))) for bid, cell in flagged}
     assert rows == {("ZB01", 2), ("ZB02", 5), ("ZB03", 3), ("ZB04", 2)}  # the problems' rows in 问题清单
+
+
+@pytest.mark.parametrize("option", ["--previous-cycle", "--previous"])
+def test_check_previous_cycle_and_its_old_spelling(cycles, capsys, option):
+    """check --previous-cycle is collect's name for the same thing; --previous still works, with a note."""
+    _, cur, base = cycles
+    assert main(["check", "--json", option, str(base / "上期"), str(cur["ZB02"])]) == 0
+    captured = capsys.readouterr()
+    issues = [i for f in json.loads(captured.out)["files"] for i in f["issues"]]
+    assert [i["cell"] for i in issues if i["code"] == "repeated-problem"] == ["E5"]
+    deprecated = "--previous 已改名为 --previous-cycle"
+    assert (deprecated in captured.err) == (option == "--previous")

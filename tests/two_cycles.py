@@ -42,7 +42,7 @@ def current_cycle(folder: Path) -> dict[str, Path]:
 
 
 def cycle_workbook(path: Path, data: dict | None = None) -> Path:
-    from toolkit.app.demo import cycle_content
+    from toolkit.workflows.demo import cycle_content
 
     write_cycle_workbook(path, cycle_content(data or sd.CYCLE))
     return path

@@ -9,13 +9,13 @@ reported as one, still without a traceback unless ORGLIFE_DEBUG is set.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
 from toolkit import __version__
-from toolkit.errors import Report, Severity, ToolkitError, UsageError, WorkbookError
+from toolkit.app.present import check_summary, lock_note, report_json, report_lines
+from toolkit.errors import Report, ToolkitError, UsageError, WorkbookError
 
 OK, INPUT_ERRORS, CANNOT_RUN = 0, 1, 2
 
@@ -57,6 +57,20 @@ def _translate(message: str) -> str:
     return message
 
 
+class _DeprecatedAppend(argparse._AppendAction):
+    """An old option spelling that still works, with a note on stderr naming the new one."""
+
+    def __init__(self, *args, new_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.new_name = new_name
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if not getattr(namespace, "_noted_" + self.dest, False):  # once, however often it is given
+            setattr(namespace, "_noted_" + self.dest, True)
+            sys.stderr.write(f"提示：{option_string} 已改名为 {self.new_name}，旧写法仍可使用，今后请改用 {self.new_name}。\n")
+        super().__call__(parser, namespace, values, option_string)
+
+
 def _existing(path: str) -> Path:
     p = Path(path)
     if not p.exists():
@@ -71,54 +85,14 @@ def _out(text: str = "") -> None:
 
 
 def print_report(report: Report, summary: str = "") -> None:
-    name = Path(report.path).name
-    errors, warnings = report.errors, report.warnings
-    if not report.issues:
-        _out(f"✓ {name} 检查通过。{summary}")
-        _print_normalised(report)
-        return
-    head = f"✗ {name} 有 {len(errors)} 个错误" if errors else f"✓ {name} 检查通过"
-    if warnings:
-        head += f"，{len(warnings)} 条提醒" if errors else f"，有 {len(warnings)} 条提醒"
-    _out(head + ("。" if errors else f"。{summary}"))
-    for item in report.issues:
-        mark = "【错误】" if item.severity is Severity.ERROR else "【提醒】"
-        where = f"{item.location}  " if item.location else ""
-        _out(f"  {mark}{where}{item.message}")
-    _print_normalised(report)
-
-
-NORMALISED_SHOWN = 10
-
-
-def _print_normalised(report: Report) -> None:
-    """Values read in another form than typed are said, never changed silently."""
-    items = report.normalised
-    if not items:
-        return
-    _out(f"  已按统一写法读取 {len(items)} 处：")
-    for sheet, cell, typed, read_as in items[:NORMALISED_SHOWN]:
-        _out(f"    {sheet}!{cell}  “{typed}”读作“{read_as}”")
-    if len(items) > NORMALISED_SHOWN:
-        _out(f"    ……另有 {len(items) - NORMALISED_SHOWN} 处")
-
-
-def report_json(reports: list[tuple[Report, str]]) -> str:
-    files = [{"path": r.path, "status": status, "issues": [i.to_json() for i in r.issues]}
-             for r, status in reports]
-    return json.dumps({"files": files}, ensure_ascii=False, indent=2)
-
-
-def summary_line(counts: dict[str, int]) -> str:
-    return (f"参会 {counts['实到']} 人（应到 {counts['应到']} 人），问题 {counts['问题']} 条"
-            f"（支部班子 {counts['支部班子问题']} 条、党员个人 {counts['党员个人问题']} 条），"
-            f"整改措施 {counts['整改措施']} 条。")
+    for line in report_lines(report, summary):
+        _out(line)
 
 
 # --- commands -----------------------------------------------------------------
 
 def cmd_template(args) -> int:
-    from toolkit.committee.distribute import blank_branch_workbook
+    from toolkit.workflows.distribute import blank_branch_workbook
 
     out = blank_branch_workbook(Path(args.output), cycle=Path(args.cycle) if args.cycle else None,
                                 macro=args.macro)
@@ -127,72 +101,31 @@ def cmd_template(args) -> int:
 
 
 def cmd_cycle_template(args) -> int:
-    from toolkit.writers.workbook import write_cycle_workbook
+    from toolkit.workflows.distribute import cycle_template
 
-    write_cycle_workbook(args.output)
+    cycle_template(args.output)
     _out(f"已生成周期设置表：{args.output}")
     return OK
 
 
-def check_paths(paths: list[str], previous: list[str] | None = None) -> list[tuple[Report, str, dict | None]]:
-    """Check files; folders are searched for workbooks. ``previous``: last cycle, for repeats."""
-    from toolkit.branch.validate import check_file, counts, unreadable_report
-
-    last_cycle = None
-    if previous:
-        from toolkit.committee.previous import load_previous
-
-        last_cycle = load_previous(previous)
-
-    files: list[Path] = []
-    for p in paths:
-        path = _existing(p)
-        if path.is_dir():
-            # .et (WPS) and .xlsb open by content like the rest
-            found = sorted(f for f in path.rglob("*")
-                           if f.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".xlsb", ".et"))
-            locks = [f for f in found if f.name.startswith("~$")]
-            if locks:
-                # lock files are not submissions, but nothing is skipped without a word
-                shown = "、".join(f.name for f in locks[:5]) + ("等" if len(locks) > 5 else "")
-                sys.stderr.write(f"已跳过 {len(locks)} 个 Excel/WPS 临时锁定文件（{shown}），它们不是填报表。\n")
-            files.extend(f for f in found if not f.name.startswith("~$"))
-        else:
-            files.append(path)
-    results = []
-    for f in files:
-        try:
-            branch, report = check_file(f)
-        except WorkbookError as exc:
-            results.append((unreadable_report(f, exc), "unreadable", None))
-            continue
-        figures = counts(branch)
-        if last_cycle is not None:
-            from toolkit.committee.repeated import check_repeats
-
-            repeats = check_repeats(branch, last_cycle)
-            report.issues.extend(repeats)
-            figures["重复问题"] = len(repeats)
-        results.append((report, "ok" if report.ok else "errors", figures))
-    return results
-
-
 def cmd_check(args) -> int:
-    results = check_paths(args.files, args.previous)
+    from toolkit.workflows.branch import check_paths
+
+    result = check_paths(args.files, args.previous_cycle)
+    if result.skipped_locks:
+        sys.stderr.write(lock_note(result.skipped_locks) + "\n")
+    files = result.files
     if args.json:
-        _out(report_json([(r, s) for r, s, _ in results]))
+        _out(report_json([(f.report, f.status) for f in files]))
     else:
-        for report, _status, figures in results:
-            line = summary_line(figures) if figures else ""
-            if figures and "重复问题" in figures:
-                line += f"与上次重复的问题 {figures['重复问题']} 条。"
-            print_report(report, line)
-        if len(results) > 1:
-            bad = sum(1 for _, s, _ in results if s != "ok")
-            _out(f"共检查 {len(results)} 个文件，{len(results) - bad} 个通过，{bad} 个有错误。")
-    if not results:
+        for f in files:
+            print_report(f.report, check_summary(f.figures))
+        if len(files) > 1:
+            bad = sum(1 for f in files if f.status != "ok")
+            _out(f"共检查 {len(files)} 个文件，{len(files) - bad} 个通过，{bad} 个有错误。")
+    if not files:
         raise UsageError("没有找到要检查的工作簿（.xlsx/.xlsm/.xls）")
-    return OK if all(s == "ok" for _, s, _ in results) else INPUT_ERRORS
+    return OK if result.ok else INPUT_ERRORS
 
 
 def cmd_carry(args) -> int:
@@ -213,14 +146,13 @@ def cmd_carry(args) -> int:
 
 
 def cmd_distribute(args) -> int:
-    from toolkit.committee.distribute import distribute
+    from toolkit.workflows.distribute import distribute
 
-    from toolkit.writers.excel_build import write_launchers
-
-    written = distribute(_existing(args.cycle), args.output, macro=args.macro)
-    # WPS / LibreOffice users (and anyone without the macros) drop their workbook on this launcher
-    write_launchers(args.output, ("生成材料.cmd",))
-    _out(f"已为 {len(written)} 个支部生成预填好的填报表，保存在 {args.output}（附拖放启动器 生成材料.cmd）")
+    # WPS / LibreOffice users (and anyone without the macros) drop their workbook on the launcher
+    result = distribute(_existing(args.cycle), args.output, macro=args.macro, launcher=True)
+    _out(f"已为 {len(result.written)} 个支部生成预填好的填报表，保存在 {args.output}（附拖放启动器 生成材料.cmd）")
+    for org, path in result.renamed:
+        _out(f"  【提醒】{org}：文件名与另一个支部的相同（或只差大小写、全角半角），已另存为 {path.name}")
     return OK
 
 
@@ -250,31 +182,31 @@ def cmd_remind(args) -> int:
     return OK
 
 
+def _optional(path: str | None) -> Path | None:
+    return _existing(path) if path else None
+
+
 def cmd_collect(args) -> int:
-    from toolkit.committee.collect import DUPLICATE, HAS_ERRORS, NOT_BRANCH, UNREADABLE, collect
+    from toolkit.committee.collect import collect
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs 必须是正整数")
-    paths = [_existing(p) for p in args.paths]
-    result = collect(paths, args.output, cycle=_existing(args.cycle) if args.cycle else None,
-                     as_of=_as_of(args.as_of), pdf=args.pdf, jobs=args.jobs,
-                     previous=_existing(args.previous) if args.previous else None,
+    result = collect([_existing(p) for p in args.paths], args.output, cycle=_optional(args.cycle),
+                     as_of=_as_of(args.as_of), pdf=args.pdf, jobs=args.jobs, previous=_optional(args.previous),
                      previous_cycle=[_existing(p) for p in args.previous_cycle or []],
                      progress=True, book=args.book)
+    _print_collected(result, compared=bool(args.previous_cycle))
+    return OK if result.ok else INPUT_ERRORS
+
+
+def _print_collected(result, compared: bool) -> None:
     fig, counts = result.figures, result.outcome_counts()
     _out(f"共收到 {len(result.files)} 个文件：" + "，".join(f"{k} {v}" for k, v in counts.items()) + "。")
     _out(f"已报送 {fig['已报送']} 个支部，未报送 {fig['未报送']} 个；问题 {fig['问题']} 条，"
          f"整改措施 {fig['措施']} 条，已逾期 {fig['逾期']} 条。")
-    if args.previous_cycle:
-        per = [(r.org_name or r.branch_id, r.counts.get("重复问题", 0)) for r in result.branches]
-        hit = [f"{name} {n} 条" for name, n in per if n]
-        more = f"等 {len(hit)} 个支部" if len(hit) > 10 else ""
-        _out(f"与上一周期重复的问题 {sum(n for _, n in per)} 条" + ("：" + "，".join(hit[:10]) + more if hit else "")
-             + "（详见“支部情况”和“校验问题”）。")
-    for f in result.files:
-        if f.outcome in (HAS_ERRORS, UNREADABLE, DUPLICATE, NOT_BRANCH):
-            mark = "【错误】" if f.outcome in (HAS_ERRORS, UNREADABLE) else "【提醒】"
-            _out(f"  {mark}{f.shown}：{f.outcome}，{f.reason}")
+    if compared:
+        _out(_repeats_line(result.branches))
+    _print_file_problems(result.files)
     _out(f"已写出 {result.summary_path} 和 {result.report_path}")
     if result.book:
         omitted = result.book.omitted
@@ -284,7 +216,23 @@ def cmd_collect(args) -> int:
             _out(f"  【未收入汇编】{name}：{why}")
     for pdf in result.pdf_paths:
         _out(f"已转换 {pdf}")
-    return OK if result.ok else INPUT_ERRORS
+
+
+def _repeats_line(branches) -> str:
+    per = [(r.org_name or r.branch_id, r.counts.get("重复问题", 0)) for r in branches]
+    hit = [f"{name} {n} 条" for name, n in per if n]
+    more = f"等 {len(hit)} 个支部" if len(hit) > 10 else ""
+    return (f"与上一周期重复的问题 {sum(n for _, n in per)} 条" + ("：" + "，".join(hit[:10]) + more if hit else "")
+            + "（详见“支部情况”和“校验问题”）。")
+
+
+def _print_file_problems(files) -> None:
+    from toolkit.committee.collect import DUPLICATE, HAS_ERRORS, NOT_BRANCH, UNREADABLE
+
+    for f in files:
+        if f.outcome in (HAS_ERRORS, UNREADABLE, DUPLICATE, NOT_BRANCH):
+            mark = "【错误】" if f.outcome in (HAS_ERRORS, UNREADABLE) else "【提醒】"
+            _out(f"  {mark}{f.shown}：{f.outcome}，{f.reason}")
 
 
 def cmd_excel_setup(args) -> int:
@@ -309,21 +257,17 @@ def cmd_excel_setup(args) -> int:
 
 
 def cmd_committee_desk(args) -> int:
-    from toolkit.writers.excel_build import DESK_FIELDS, DESK_INPUT_ROW, write_committee_desk, write_launchers
-    from toolkit.io.fsutil import ensure_dir
+    from toolkit.workflows.distribute import committee_desk
 
-    path = write_committee_desk(args.output)
-    write_launchers(path.parent, ("汇总.cmd",))
-    inbox = next(default for row, _l, default, _h in DESK_FIELDS if row == DESK_INPUT_ROW)
-    ensure_dir(path.parent / inbox)
-    _out(f"已生成汇总台：{path}，以及拖放启动器 {path.parent / '汇总.cmd'}。")
-    _out(f"把回收的填报表放进 {path.parent / inbox}，打开汇总台点“汇总回收文件”（需先运行 orglife excel-setup）。")
+    desk = committee_desk(args.output)
+    _out(f"已生成汇总台：{desk.path}，以及拖放启动器 {desk.launcher}。")
+    _out(f"把回收的填报表放进 {desk.inbox}，打开汇总台点“汇总回收文件”（需先运行 orglife excel-setup）。")
     return OK
 
 
 def cmd_render(args) -> int:
-    from toolkit.writers.render import WorkbookHasErrors, render_workbook
     from toolkit.branch.validate import unreadable_report
+    from toolkit.workflows.branch import WorkbookHasErrors, render_workbook
 
     path = _existing(args.file)
     try:
@@ -345,7 +289,7 @@ def cmd_render(args) -> int:
 
 
 def cmd_check_template(args) -> int:
-    from toolkit.writers.render import check_template
+    from toolkit.workflows.branch import check_template
 
     failed = False
     for name in args.templates:
@@ -360,7 +304,7 @@ def cmd_check_template(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from toolkit.app.demo import run_demo
+    from toolkit.workflows.demo import run_demo
 
     return run_demo(Path(args.output), _out, pdf=args.pdf, jobs=args.jobs)
 
@@ -380,8 +324,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="检查填报表，列出所有问题")
     p.add_argument("files", nargs="+", metavar="文件", help="填报表文件或文件夹")
     p.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
-    p.add_argument("--previous", action="append", metavar="上期材料",
+    p.add_argument("--previous-cycle", action="append", metavar="上期材料",
                    help="上一周期的填报表文件夹、压缩包或汇总表.xlsx：提示与上次重复的问题（可多次使用）")
+    # the old spelling: --previous means the previous 汇总表 in collect, so check's is renamed
+    p.add_argument("--previous", action=_DeprecatedAppend, dest="previous_cycle", metavar="上期材料",
+                   new_name="--previous-cycle", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("cycle-template", help="生成空白的周期设置表（党委使用）")

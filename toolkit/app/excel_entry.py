@@ -13,10 +13,10 @@ is never run: ``main`` takes the full name out of ``prepare_sys_path``'s
 argument and dispatches by workbook kind and by the pressed button's caption
 (``Application.Caller`` names the button). Every other workbook's code runs
 as ``python -c`` would run it, so configuring this interpreter does not break
-other xlwings workbooks. See toolkit/excel_build.py and docs/宏按钮.md.
+other xlwings workbooks. See toolkit/writers/excel_build.py and docs/宏按钮.md.
 
 The buttons call the same library functions as the command line
-(``check_file``, ``render_workbook``, ``collect``) and show the same Chinese
+(``workflows.branch.check_workbook``, ``render_workbook``, ``collect``) and show the same Chinese
 messages, in the ``检查结果`` sheet and a message box instead of a console.
 ``check_button``/``render_button``/``collect_button`` can also be called from
 a workbook's own VBA: ``RunPython "import toolkit.app.excel_entry as e;e.check_button()"``.
@@ -32,7 +32,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.errors import Report, Severity, ToolkitError, UsageError, WorkbookError
+from toolkit.app.present import summary_line
+from toolkit.errors import Report, Severity, ToolkitError, UsageError
 
 TITLE = "组织生活会工作台"
 RESULT_SHEET = "检查结果"
@@ -96,8 +97,8 @@ def parse_call(argv: list[str]) -> XlwingsCall:
 
 def workbook_kind(path: Path | None) -> str | None:
     """表类型 from an orglife workbook's _meta sheet, or None for any other file."""
-    from toolkit.writers.excel_build import DESK_KIND
     from toolkit.schema.workbooks import BRANCH_KIND
+    from toolkit.writers.excel_build import DESK_KIND
 
     if path is None or not path.is_file():
         return None
@@ -201,8 +202,8 @@ def _tell(book, message: str) -> int:
 
 def pressed_action(book) -> str:
     """"check" or "render", from the caption of the button Excel reports as Application.Caller."""
-    from toolkit.writers.excel_build import CHECK_CAPTION, RENDER_CAPTION
     from toolkit.schema.workbooks import INSTRUCTIONS_SHEET
+    from toolkit.writers.excel_build import CHECK_CAPTION, RENDER_CAPTION
 
     caption = None
     try:
@@ -236,13 +237,10 @@ def _saved_path(book) -> Path:
 
 
 def check_report(path: Path) -> tuple[Report, dict | None]:
-    from toolkit.branch.validate import check_file, counts, unreadable_report
+    from toolkit.workflows.branch import check_workbook
 
-    try:
-        branch, report = check_file(path)
-    except WorkbookError as exc:
-        return unreadable_report(path, exc), None
-    return report, counts(branch)
+    checked = check_workbook(path)
+    return checked.report, checked.figures
 
 
 def result_rows(report: Report) -> list[list[str]]:
@@ -276,8 +274,6 @@ def write_results(book, report: Report) -> None:
 
 
 def _check(book) -> Report:
-    from toolkit.app.cli import summary_line
-
     path = _saved_path(book)
     report, figures = check_report(path)
     write_results(book, report)
@@ -299,19 +295,23 @@ def output_dir(path: Path) -> Path:
 
 
 def _render(book) -> None:
-    from toolkit.app.cli import summary_line
-    from toolkit.writers.render import render_workbook
+    from toolkit.branch.validate import unreadable_report
+    from toolkit.errors import WorkbookError
+    from toolkit.workflows.branch import WorkbookHasErrors, render_workbook
 
     path = _saved_path(book)
-    report, figures = check_report(path)
-    write_results(book, report)
-    if not report.ok:
+    out = output_dir(path)
+    try:  # one read: the workflow checks, and renders only a workbook without errors
+        result = render_workbook(path, out)
+    except (WorkbookHasErrors, WorkbookError) as exc:
+        report = exc.report if isinstance(exc, WorkbookHasErrors) else unreadable_report(path, exc)
+        write_results(book, report)
         book.app.alert(f"{path.name} 有 {len(report.errors)} 个错误，没有生成材料。"
                        f"错误已列在“{RESULT_SHEET}”工作表中（点单元格可跳到出错的位置），改好后再点“生成材料”。",
                        title=TITLE)
         return
-    out = output_dir(path)
-    result = render_workbook(path, out)
+    report, figures = result.report, result.figures
+    write_results(book, report)
     names = "\n".join(f"  {Path(p).name}" for p in result.docx)
     text = (f"{path.name} 检查通过。" + (summary_line(figures) if figures else "")
             + f"\n\n已生成 {len(result.docx)} 份材料，保存在：\n{out}\n{names}")

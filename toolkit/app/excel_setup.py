@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PureWindowsPath
 
 from toolkit.errors import UsageError
-from toolkit.writers.excel_build import ENTRY_SCRIPT, XLWINGS_VERSION, installed_xlwings_version
 from toolkit.io.fsutil import atomic_path
+from toolkit.writers.excel_build import ENTRY_SCRIPT, XLWINGS_VERSION, installed_xlwings_version
 
 CONFIG_KEY = "INTERPRETER_WIN"
 MIN_PYTHON = (3, 10)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.committee.distribute import Cycle, branch_content, load_cycle
+from toolkit.committee.cycle import Cycle, branch_content, load_cycle
 from toolkit.io.fsutil import ensure_dir, inside, safe_filename
 from toolkit.committee.previous import PrevBranch, PreviousCycle, load_previous
 from toolkit.schema.workbooks import LONG_TERM, PREVIOUS

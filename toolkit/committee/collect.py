@@ -504,7 +504,7 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
     out_dir = ensure_dir(out_dir)
     loaded = None
     if cycle is not None:
-        from toolkit.committee.distribute import load_cycle
+        from toolkit.committee.cycle import load_cycle
 
         loaded = load_cycle(cycle)
     clock = time.perf_counter()

@@ -9,6 +9,7 @@ output folder.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import tempfile
@@ -22,14 +23,27 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 1
                      *(f"LPT{i}" for i in range(1, 10))}
 
 
-def safe_filename(text: str, fallback: str = "未命名") -> str:
-    """A file name component from user text: no separators, no '..', not empty."""
+# Most file systems allow 255 bytes per name; a 党组织名称 goes into names with a
+# year, a document name and a suffix after it, so it gets at most this many.
+MAX_NAME_BYTES = 120
+
+
+def safe_filename(text: str, fallback: str = "未命名", max_bytes: int = MAX_NAME_BYTES) -> str:
+    """A file name component from user text: no separators, no '..', not empty, not too long.
+
+    A name longer than ``max_bytes`` (UTF-8) is cut and ends in a short hash of
+    the whole text, so two long names that start alike still get two names.
+    """
     name = _UNSAFE.sub("_", str(text or "")).strip(" .")
     name = re.sub(r"\.{2,}", "_", name)
     name = re.sub(r"_+", "_", name).strip("_ ")
     if not name or name.upper() in _WINDOWS_RESERVED:
         name = fallback
-    return name[:80]
+    if len(name.encode("utf-8")) <= max_bytes:
+        return name
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    cut = name.encode("utf-8")[:max_bytes - len(digest) - 1].decode("utf-8", "ignore").rstrip(" ._")
+    return f"{cut}~{digest}"
 
 
 def ensure_dir(path: str | os.PathLike) -> Path:

@@ -24,7 +24,7 @@ from docx.shared import Mm
 from toolkit.committee.collect import OTHER_CATEGORY, CollectResult, measure_status, ST_OVERDUE
 from toolkit.writers.docx_format import STYLE, new_gbt9704_document
 from toolkit.io.fsutil import atomic_path
-from toolkit.writers.render import TITLE_LINE_WIDTH, bare, category_heading, cn_number, lead, title_width
+from toolkit.core.wording import TITLE_LINE_WIDTH, bare, category_heading, cn_number, lead, title_width
 from toolkit.core.values import fold, format_date, percent
 
 # Long lists are cut here and summarised ("等N个"), so a report for ten

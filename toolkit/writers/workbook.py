@@ -19,6 +19,7 @@ import xlsxwriter
 
 from toolkit.core.cells import col_letter
 from toolkit.io.fsutil import atomic_path
+from toolkit.schema.content import Content, branch_meta  # noqa: F401 - re-exported for callers
 from toolkit.schema.workbooks import (
     BRANCH_KIND,
     BRANCH_SHEETS,
@@ -41,16 +42,6 @@ HEADER_FILL = "#9E1B1B"
 FORM_FILL = "#F3E7D3"
 
 Rows = Sequence[Mapping[str, Any]]
-
-
-@dataclass
-class Content:
-    """What to put into a workbook: form values and list rows, by column key."""
-
-    info: dict[str, Any] = field(default_factory=dict)
-    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    meta: dict[str, str] = field(default_factory=dict)
-    categories: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -311,12 +302,6 @@ def _created(meta: Mapping[str, str]) -> dt.datetime:
         return dt.datetime.strptime(meta.get("生成时间", ""), "%Y-%m-%d %H:%M:%S")
     except ValueError:
         return dt.datetime.now()
-
-
-def branch_meta(cycle_id: str = "", branch_id: str = "", generated: dt.datetime | None = None) -> dict:
-    stamp = (generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
-    return {"模板版本": TEMPLATE_VERSION, "表类型": BRANCH_KIND, "周期编号": cycle_id,
-            "支部编号": branch_id, "生成时间": stamp}
 
 
 def quality_rules() -> Sequence[tuple[str, str]]:

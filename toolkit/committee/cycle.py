@@ -1,4 +1,7 @@
-"""The committee's cycle workbook -> one pre-filled branch workbook per branch."""
+"""The committee's cycle workbook, read and checked, and what each branch receives from it.
+
+Pure reading and computing: ``workflows/distribute.py`` writes the workbooks.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import InputError, IssueCode, Report, WorkbookError
-from toolkit.io.fsutil import ensure_dir, inside, safe_filename
-from toolkit.messages import issue
 from toolkit.branch.read import read_records
+from toolkit.branch.validate import required_cells
+from toolkit.core.values import fold
+from toolkit.errors import InputError, IssueCode, Report, WorkbookError
+from toolkit.messages import issue
+from toolkit.schema.content import Content, branch_meta
 from toolkit.schema.workbooks import (
     CYCLE_BRANCHES,
     CYCLE_KIND,
@@ -19,12 +24,9 @@ from toolkit.schema.workbooks import (
     CYCLE_SHEETS,
     DEFAULT_CATEGORIES,
 )
-from toolkit.branch.validate import required_cells
-from toolkit.core.values import fold
-from toolkit.writers.workbook import Content, MacroParts, branch_meta, write_branch_workbook
 
 # 基本设置 fields copied into each branch's 基本信息
-_SHARED_INFO = ("superior", "meeting_type", "year", "theme", "basis_title", "basis_number")
+SHARED_INFO = ("superior", "meeting_type", "year", "theme", "basis_title", "basis_number")
 
 
 @dataclass
@@ -90,9 +92,15 @@ def load_cycle(path: str | os.PathLike) -> Cycle:
                  report=report)
 
 
+def shared_settings(cycle: Cycle) -> Content:
+    """What a blank branch workbook takes from the cycle: shared settings, cycle id, categories."""
+    return Content(info={k: cycle.info.get(k) for k in SHARED_INFO},
+                   meta=branch_meta(cycle.cycle_id), categories=cycle.categories)
+
+
 def branch_content(cycle: Cycle, branch: dict[str, Any]) -> Content:
     """What a branch receives: cycle settings, its name and ids, its roster."""
-    info = {k: cycle.info.get(k) for k in _SHARED_INFO}
+    info = {k: cycle.info.get(k) for k in SHARED_INFO}
     info["org_name"] = branch["org_name"]
     roster = [{"seq": i, "name": m["name"], "gender": m.get("gender"), "role": m.get("role") or "党员",
                "category": m.get("category") or "正式党员"}
@@ -100,46 +108,3 @@ def branch_content(cycle: Cycle, branch: dict[str, Any]) -> Content:
     return Content(info=info, tables={"members": roster},
                    meta=branch_meta(cycle.cycle_id, branch.get("branch_id") or ""),
                    categories=cycle.categories)
-
-
-def blank_branch_workbook(out: Path, cycle: Path | None = None, macro: bool = False) -> Path:
-    content = Content()
-    if cycle:
-        loaded = load_cycle(cycle)
-        content = Content(info={k: loaded.info.get(k) for k in _SHARED_INFO},
-                          meta=branch_meta(loaded.cycle_id), categories=loaded.categories)
-    out = _macro_name(out, macro)
-    write_branch_workbook(out, content, macro=macro_parts() if macro else None)
-    return out
-
-
-def distribute(cycle_path: str | os.PathLike, out_dir: str | os.PathLike, *, macro: bool = False) -> list[Path]:
-    """One workbook per 支部名册 row: DIR/<党组织名称>.xlsx (.xlsm with --macro)."""
-    cycle = load_cycle(cycle_path)
-    out_dir = ensure_dir(out_dir)
-    parts = macro_parts() if macro else None
-    written = []
-    suffix = ".xlsm" if macro else ".xlsx"
-    used: set[str] = set()
-    for branch in cycle.branches:
-        stem = safe_filename(branch["org_name"])
-        if stem in used:  # two branches with one name: keep both, told apart by id
-            stem = f"{stem}_{safe_filename(branch['branch_id'])}"
-        used.add(stem)
-        target = inside(out_dir, stem + suffix)
-        write_branch_workbook(target, branch_content(cycle, branch), macro=parts)
-        written.append(target)
-    return written
-
-
-def _macro_name(out: Path, macro: bool) -> Path:
-    return out.with_suffix(".xlsm") if macro and out.suffix.lower() != ".xlsm" else out
-
-
-def macro_parts() -> MacroParts:
-    """The VBA project and buttons of the macro-enabled workbooks (excel_build.py)."""
-    from toolkit.writers.excel_build import branch_macro_parts
-
-    return branch_macro_parts()
-
-

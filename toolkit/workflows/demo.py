@@ -1,5 +1,8 @@
 """`orglife demo`: the whole pipeline on the built-in sample cycle.
 
+``run_demo`` tells what happens through ``say`` (the CLI passes its printer),
+step by step as the work is done, and returns the exit status.
+
 The committee writes its cycle workbook and distributes branch workbooks; four
 of five branches return them filled (the fifth shows up as 未报送); each is
 checked and its documents are rendered; the committee collects the returned
@@ -14,11 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.committee.cycle import branch_content, load_cycle
 from toolkit.core import sample_data
-from toolkit.committee.distribute import branch_content, distribute, load_cycle
 from toolkit.io.fsutil import ensure_dir, inside, safe_filename
+from toolkit.schema.content import Content
 from toolkit.schema.workbooks import BRANCH_SHEETS, CYCLE_BRANCHES, CYCLE_MEMBERS, CYCLE_SETTINGS, INFO
-from toolkit.writers.workbook import Content, from_headers, write_branch_workbook, write_cycle_workbook
+from toolkit.workflows.distribute import distribute
+from toolkit.writers.workbook import from_headers, write_branch_workbook, write_cycle_workbook
 
 Say = Callable[[str], None]
 
@@ -67,9 +72,9 @@ class DemoResult:
 def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
              progress: bool = True) -> int:
     """Run the sample cycle end to end, telling ``say`` what happens. Returns the exit status."""
+    from toolkit.branch.validate import check_file, counts
     from toolkit.committee.collect import collect
     from toolkit.writers.render import render_branch
-    from toolkit.branch.validate import check_file, counts
 
     out = ensure_dir(out)
     result = DemoResult(out=out, cycle=out / CYCLE_FILE)
@@ -77,7 +82,7 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
     write_cycle_workbook(result.cycle, cycle_content())
     cycle = load_cycle(result.cycle)
 
-    result.distributed = distribute(result.cycle, out / DISTRIBUTED)
+    result.distributed = distribute(result.cycle, out / DISTRIBUTED).written
     say(f"【2】下发 {len(result.distributed)} 个支部填报表（已预填支部名称、编号和党员名单）：{out / DISTRIBUTED}")
 
     returned_dir = ensure_dir(out / RETURNED)

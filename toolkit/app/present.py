@@ -1,0 +1,71 @@
+"""How results read to a person: the wording the console and the Excel buttons share.
+
+Functions here turn a workflow's result into Chinese text; they print nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from toolkit.errors import Report, Severity
+
+
+def summary_line(counts: dict[str, int]) -> str:
+    """参会 9 人（应到 10 人），问题 8 条（…），整改措施 12 条。"""
+    return (f"参会 {counts['实到']} 人（应到 {counts['应到']} 人），问题 {counts['问题']} 条"
+            f"（支部班子 {counts['支部班子问题']} 条、党员个人 {counts['党员个人问题']} 条），"
+            f"整改措施 {counts['整改措施']} 条。")
+
+
+def check_summary(figures: dict | None) -> str:
+    """The summary after ``✓ name 检查通过。``, with repeats when last cycle was compared."""
+    if not figures:
+        return ""
+    line = summary_line(figures)
+    if "重复问题" in figures:
+        line += f"与上次重复的问题 {figures['重复问题']} 条。"
+    return line
+
+
+def report_lines(report: Report, summary: str = "") -> list[str]:
+    """The head line of a checked file and one line per issue."""
+    name = Path(report.path).name
+    errors, warnings = report.errors, report.warnings
+    if not report.issues:
+        return [f"✓ {name} 检查通过。{summary}", *normalised_lines(report)]
+    head = f"✗ {name} 有 {len(errors)} 个错误" if errors else f"✓ {name} 检查通过"
+    if warnings:
+        head += f"，{len(warnings)} 条提醒" if errors else f"，有 {len(warnings)} 条提醒"
+    lines = [head + ("。" if errors else f"。{summary}")]
+    for item in report.issues:
+        mark = "【错误】" if item.severity is Severity.ERROR else "【提醒】"
+        where = f"{item.location}  " if item.location else ""
+        lines.append(f"  {mark}{where}{item.message}")
+    return [*lines, *normalised_lines(report)]
+
+
+NORMALISED_SHOWN = 10
+
+
+def normalised_lines(report: Report) -> list[str]:
+    """Values read in another form than typed are said, never changed silently."""
+    items = report.normalised
+    if not items:
+        return []
+    lines = [f"  已按统一写法读取 {len(items)} 处："]
+    lines += [f"    {sheet}!{cell}  “{typed}”读作“{read_as}”" for sheet, cell, typed, read_as in items[:NORMALISED_SHOWN]]
+    if len(items) > NORMALISED_SHOWN:
+        lines.append(f"    ……另有 {len(items) - NORMALISED_SHOWN} 处")
+    return lines
+
+
+def report_json(reports: list[tuple[Report, str]]) -> str:
+    files = [{"path": r.path, "status": status, "issues": [i.to_json() for i in r.issues]}
+             for r, status in reports]
+    return json.dumps({"files": files}, ensure_ascii=False, indent=2)
+
+
+def lock_note(locks: list[Path]) -> str:
+    shown = "、".join(f.name for f in locks[:5]) + ("等" if len(locks) > 5 else "")
+    return f"已跳过 {len(locks)} 个 Excel/WPS 临时锁定文件（{shown}），它们不是填报表。"

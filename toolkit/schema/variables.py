@@ -1,0 +1,174 @@
+"""Every variable the document templates may use, declared once.
+
+``branch/context.py`` computes exactly these names (a test holds it to that);
+the Chinese reference ``docx_templates/变量说明.md`` is generated from this list
+by ``scripts/build_docx_templates.py``; ``check-template`` accepts no other name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+    description: str
+    example: Any = ""
+    fields: tuple["Var", ...] = ()  # for lists and dicts: the keys of each item
+
+    @property
+    def example_value(self) -> Any:
+        if not self.fields:
+            return self.example
+        item = {f.name: f.example_value for f in self.fields}
+        return item if self.example == "dict" else [item, item]
+
+
+V = Var
+_PROBLEM_FIELDS = (
+    V("lead", "在本类别中的序号引语：一是、二是……（本类只有一个问题时为空）", "一是"),
+    V("pid", "问题编号", "P01"),
+    V("level", "层级：支部班子 / 党员个人", "支部班子"),
+    V("owner", "责任主体（党员个人问题为本人姓名，否则为空）", ""),
+    V("category", "问题类别", "理论学习"),
+    V("summary", "问题概述（不带句末标点）", "理论学习系统性不够"),
+    V("detail", "具体表现（以句号结尾；多行时后续各行另起一段）", "比如，今年集中学习12次，结合业务研讨仅2次。"),
+    V("source", "问题来源", "自我检视"),
+)
+
+VARIABLES: tuple[Var, ...] = (
+    V("org", "党组织名称", "办公室党支部"),
+    V("superior", "上级党组织（情况报告的主送机关）", "市水务局机关党委"),
+    V("year", "年度（阿拉伯数字）", 2023),
+    V("meeting_type", "会议类型", "专题组织生活会"),
+    V("theme", "会议主题", "学习贯彻习近平新时代中国特色社会主义思想主题教育"),
+    V("basis_title", "依据文件名称（不带书名号；未填为空）", "关于认真开好2023年度专题组织生活会的通知"),
+    V("basis_number", "依据文件文号（未填为空）", "市水党〔2023〕12号"),
+    V("basis", "依据文件的引用：《名称》（文号）；未填名称时为空", "《关于认真开好2023年度专题组织生活会的通知》（市水党〔2023〕12号）"),
+    V("meeting_date", "召开日期，如 2023年8月25日", "2023年8月25日"),
+    V("place", "召开地点（未填为空）", "机关三楼会议室"),
+    V("host", "主持人", "王建国"),
+    V("report_date", "报告日期（未填为生成当天）", "2023年8月28日"),
+    V("title_break", "标题是否过长、需分两行排（约20字一行）：report 情况报告、check 对照检查材料", "dict",
+      fields=(V("report", "情况报告标题在年度后换行", True), V("check", "对照检查材料标题在党组织名称后换行", True))),
+    V("studies", "会前学习研讨，每次一项", fields=(
+        V("date", "日期", "2023年8月10日"), V("form", "形式", "集中学习"),
+        V("content", "学习内容（不带句末标点）", "学习党章"), V("participants", "参加人数（未填为空）", 9))),
+    V("study_count", "学习研讨次数", 3),
+    V("study_forms", "学习形式，按出现顺序用顿号连接（不含“其他”）", "集中学习、专题党课"),
+    V("study_topics", "各次学习内容，用分号连接", "学习党章；学习《中国共产党支部工作条例（试行）》"),
+    V("study_participants", "各次参加人数之和（人次；都未填时为0）", 25),
+    V("opinions", "征求到的意见建议，每条一项", fields=(
+        V("source", "意见来源", "群众"), V("method", "征求方式", "征求意见表"),
+        V("content", "意见内容（以句号结尾）", "希望简化报销审批流程。"),
+        V("adopted", "是否纳入问题清单（是/否/空）", "是"))),
+    V("opinion_count", "征求到的意见建议条数", 12),
+    V("opinion_adopted", "其中纳入问题清单的条数", 5),
+    V("opinion_sources", "意见来源，用顿号连接（不含“其他”）", "党员、群众"),
+    V("opinion_methods", "征求方式，用顿号连接（不含“其他”；都未填时为空）", "征求意见表、座谈会"),
+    V("talks", "谈心谈话，每次一项", fields=(
+        V("date", "日期（未填为空）", "2023年8月15日"), V("talker", "谈话人", "王建国"),
+        V("talkee", "谈话对象", "陈思雨"), V("content", "主要内容（以句号结尾）", "交流学习体会。"))),
+    V("talk_count", "谈心谈话人次", 10),
+    V("prep_lead", "会前准备各项的引语（一是、二是……），只含有内容的项：study 学习研讨、opinion 征求意见、talk 谈心谈话、material 撰写材料",
+      "dict", fields=(V("study", "学习研讨", "一是"), V("opinion", "征求意见", "二是"),
+                      V("talk", "谈心谈话", "三是"), V("material", "撰写材料", "四是"))),
+    V("prep_extra", "会前准备补充，每段一项（文字列表）", ["另外，支部还组织党员参观了廉政教育基地。"]),
+    V("meeting_extra", "会议情况补充，每段一项（文字列表）", ["会后，支部及时向机关党委报送了会议材料。"]),
+    V("expected", "应到人数（参会人员表的人数）", 10),
+    V("present", "实到人数", 9),
+    V("absent_count", "缺席人数", 1),
+    V("absentees", "缺席人员，每人一项", fields=(V("name", "姓名", "赵六"), V("reason", "缺席原因（去掉开头的“因”）", "公出差"))),
+    V("absent_text", "缺席情况的句子，如“赵六同志因公出差未参会”；无人缺席为空", "赵六同志因公出差未参会"),
+    V("guests", "列席指导人员，每人一项", fields=(
+        V("name", "姓名", "李卫东"), V("title", "职务", "机关党委副书记"), V("mode", "参会方式", "出席指导"))),
+    V("guest_text", "列席指导情况的句子（不带句号）；无人列席为空", "机关党委副书记李卫东同志到会指导"),
+    V("agenda", "会议议程，每项一项（已去掉原有的编号）", fields=(
+        V("lead", "引语：一是、二是……", "一是"), V("text", "议程内容（不带句末标点）", "通报上一次组织生活会整改情况"))),
+    V("agenda_count", "议程项数", 4),
+    V("agenda_count_cn", "议程项数（中文数字）", "四"),
+    V("appraisal", "民主评议结果；没有填写评议等次时为空（用 {% if appraisal %} 判断）", "dict", fields=(
+        V("rated", "参加评定等次的党员人数", 9), V("excellent", "优秀人数", 2), V("qualified", "合格人数", 7),
+        V("basic", "基本合格人数", 0), V("unqualified", "不合格人数", 0),
+        V("not_rated", "不评定等次的人数（预备党员等）", 1),
+        V("text", "结果的句子，如“参加评定的党员9人，其中优秀2人、合格7人，另有1人不评定等次”",
+          "参加评定的党员9人，其中优秀2人、合格7人，另有1人不评定等次"))),
+    V("problem_count", "查摆问题总数", 8),
+    V("branch_problem_count", "其中支部班子问题数", 5),
+    V("personal_problem_count", "其中党员个人问题数", 3),
+    V("problems", "全部问题，按问题清单顺序", fields=_PROBLEM_FIELDS),
+    V("categories", "按问题类别分组的问题（类别顺序同“选项”中的问题类别，只含有问题的类别）", fields=(
+        V("num", "中文序号：一、二……", "一"), V("index", "阿拉伯数字序号", 1), V("name", "问题类别", "理论学习"),
+        V("heading", "小标题，如“理论学习方面”", "理论学习方面"), V("count", "本类问题数", 2),
+        V("problems", "本类问题（字段同 problems）", fields=_PROBLEM_FIELDS))),
+    V("category_count", "有问题的类别数", 4),
+    V("category_count_cn", "有问题的类别数（中文数字）", "四"),
+    V("causes", "原因剖析，每个方面一项", fields=(
+        V("num", "中文序号", "一"), V("aspect", "方面（不带句末标点）", "理论武装有所松懈"),
+        V("content", "剖析内容（以句号结尾）", "满足于完成规定动作。"))),
+    V("directions", "努力方向，每条一项", fields=(
+        V("num", "中文序号", "一"), V("lead", "引语：一是、二是……", "一是"),
+        V("title", "标题（不带句末标点）", "坚持不懈强化理论武装"), V("content", "具体内容（以句号结尾）", "制定年度学习计划。"))),
+    V("measures", "整改措施（整改台账），按问题顺序", fields=(
+        V("seq", "序号", 1), V("pid", "问题编号", "P01"), V("category", "问题类别", "理论学习"),
+        V("summary", "问题概述", "理论学习系统性不够"), V("measure", "整改措施（以句号结尾）", "每月开展1次专题研讨。"),
+        V("owner", "责任人", "王建国"), V("deadline", "整改时限：日期或“长期坚持”", "2023年12月31日"),
+        V("status", "完成状态（未填为空）", "推进中"), V("done_date", "完成日期（未填为空）", ""))),
+    V("measure_count", "整改措施条数", 12),
+    V("long_term_count", "整改时限为“长期坚持”的措施条数", 2),
+    V("done_count", "完成状态为“已完成”的措施条数", 3),
+    V("previous", "上一次组织生活会问题的整改情况，每个问题一项（同一问题的多条措施合在一起）", fields=(
+        V("index", "序号", 1), V("pid", "问题编号", "P01"), V("category", "问题类别", "理论学习"),
+        V("summary", "问题概述（不带句末标点）", "学习不够系统"),
+        V("status", "整改进度：各条措施中进度最慢的一个（有措施未注明时为空）", "已完成"),
+        V("measures", "该问题的各条整改措施", fields=(
+            V("measure", "整改措施（以句号结尾）", "制定学习计划。"), V("status", "完成状态", "已完成"),
+            V("effect", "整改成效（以句号结尾）", "全年集中学习12次。"))))),
+    V("previous_count", "上一次组织生活会查摆的问题数", 3),
+    V("previous_text", "上一次问题的整改进度，如“已完成整改2条、正在推进1条”", "已完成整改2条、正在推进1条"),
+    V("sec", "对照检查材料各部分的中文序号（没有内容的部分不编号）：previous 上次整改情况（无上次整改情况时没有此项）、problems 存在的问题、causes 原因剖析、directions 整改措施和努力方向",
+      "dict", fields=(V("previous", "上次整改情况", "一"), V("problems", "存在的问题", "二"),
+                      V("causes", "原因剖析", "三"), V("directions", "整改措施和努力方向", "四"))),
+)
+
+PROVIDED = frozenset(v.name for v in VARIABLES)
+
+
+def example_context() -> dict[str, Any]:
+    """A context with every declared variable, for trying out a template."""
+    return {v.name: v.example_value for v in VARIABLES}
+
+
+def variable_reference() -> str:
+    """变量说明.md: every variable the toolkit provides, generated from VARIABLES."""
+    out = [
+        "# 模板变量说明",
+        "",
+        "本文件由 `scripts/build_docx_templates.py` 根据 `toolkit/schema/variables.py` 中的变量声明自动生成，请勿手工修改。",
+        "",
+        "模板使用 docxtpl（Jinja2 语法）：`{{ 变量 }}` 插入内容，`{%p if 条件 %}…{%p endif %}` 按条件保留整段，",
+        "`{%p for x in 列表 %}…{%p endfor %}` 每项一段，表格行用 `{%tr for … %}`。引用未提供的变量会报错；",
+        "用 `orglife check-template 模板.docx` 检查自己修改的模板。所有数字都由填报表中的行数计算得出。",
+        "",
+        "| 变量 | 说明 | 示例 |",
+        "|---|---|---|",
+    ]
+
+    def cell(value: Any) -> str:
+        if isinstance(value, list):
+            value = "；".join(str(v) for v in value)
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    for var in VARIABLES:
+        if var.fields:
+            kind = "（对象）" if var.example == "dict" else "（列表，每项的字段见下）"
+            out.append(f"| `{var.name}` | {cell(var.description)}{kind} | |")
+            for f in var.fields:
+                sub = "（列表）" if f.fields else ""
+                out.append(f"| `{var.name}` · `{f.name}` | {cell(f.description)}{sub} | {cell(f.example if not f.fields else '')} |")
+        else:
+            out.append(f"| `{var.name}` | {cell(var.description)} | {cell(var.example)} |")
+    out.append("")
+    return "\n".join(out)

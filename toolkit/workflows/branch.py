@@ -1,0 +1,134 @@
+"""The branch's commands: check workbooks, render a workbook's documents, check a template.
+
+Read -> validate -> (repeats against last cycle) -> context -> render. The CLI
+and the Excel buttons call these functions and present what they return; no
+function here prints.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.branch.validate import check_file, counts, unreadable_report
+from toolkit.errors import InputError, Report, UsageError, WorkbookError
+from toolkit.writers.render import TemplateCheck, check_template, render_branch, resolve_templates
+
+__all__ = [
+    "CheckResult", "CheckedFile", "RenderResult", "TemplateCheck", "WorkbookHasErrors",
+    "check_paths", "check_template", "check_workbook", "render_workbook",
+]
+
+# .et (WPS) and .xlsb open by content like the rest
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".et")
+
+OK, ERRORS, UNREADABLE = "ok", "errors", "unreadable"
+
+
+@dataclass
+class CheckedFile:
+    """One checked workbook: its report, ``ok``/``errors``/``unreadable``, and its figures."""
+
+    report: Report
+    status: str
+    figures: dict | None = None
+
+
+@dataclass
+class CheckResult:
+    files: list[CheckedFile] = field(default_factory=list)
+    # Excel/WPS lock files (~$…) found in folders: not submissions, but never skipped without a word
+    skipped_locks: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.status == OK for f in self.files)
+
+
+def check_workbook(path: str | os.PathLike, last_cycle=None) -> CheckedFile:
+    """Check one workbook; an unreadable file becomes a report, not an exception."""
+    path = Path(path)
+    try:
+        branch, report = check_file(path)
+    except WorkbookError as exc:
+        return CheckedFile(unreadable_report(path, exc), UNREADABLE)
+    figures = counts(branch)
+    if last_cycle is not None:
+        from toolkit.committee.repeated import check_repeats
+
+        repeats = check_repeats(branch, last_cycle)
+        report.issues.extend(repeats)
+        figures["重复问题"] = len(repeats)
+    return CheckedFile(report, OK if report.ok else ERRORS, figures)
+
+
+def _existing(p: str | os.PathLike) -> Path:
+    path = Path(p)
+    if not path.exists():
+        raise UsageError(f"找不到文件或文件夹：{p}")
+    return path
+
+
+def _workbooks(paths: list[str | os.PathLike], result: CheckResult) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        path = _existing(p)
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = sorted(f for f in path.rglob("*") if f.suffix.lower() in WORKBOOK_SUFFIXES)
+        result.skipped_locks.extend(f for f in found if f.name.startswith("~$"))
+        files.extend(f for f in found if not f.name.startswith("~$"))
+    return files
+
+
+def check_paths(paths: list[str | os.PathLike], previous_cycle: list[str | os.PathLike] | None = None) -> CheckResult:
+    """Check files; folders are searched for workbooks. ``previous_cycle``: last cycle's materials, for repeats."""
+    last_cycle = None
+    if previous_cycle:
+        from toolkit.committee.previous import load_previous
+
+        last_cycle = load_previous(previous_cycle)
+    result = CheckResult()
+    for f in _workbooks(paths, result):
+        result.files.append(check_workbook(f, last_cycle))
+    return result
+
+
+class WorkbookHasErrors(InputError):
+    """The workbook has errors: nothing was rendered. ``report`` lists them."""
+
+    def __init__(self, report: Report):
+        super().__init__(f"{Path(report.path).name} 有 {len(report.errors)} 个错误，未生成任何材料。")
+        self.report = report
+
+
+@dataclass
+class RenderResult:
+    path: Path
+    report: Report
+    docx: list[Path] = field(default_factory=list)
+    pdf: list[Path] = field(default_factory=list)
+    builtin: list[str] = field(default_factory=list)  # documents that used the built-in template
+    figures: dict | None = None
+
+
+def render_workbook(path: str | os.PathLike, out_dir: str | os.PathLike, *, pdf: bool = False,
+                    templates: str | os.PathLike | None = None) -> RenderResult:
+    """Check a branch workbook, then write its documents (and PDFs). Nothing is written on errors."""
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"找不到文件：{path}")
+    _, _, builtin = resolve_templates(templates)
+    branch, report = check_file(path)
+    if not report.ok:
+        raise WorkbookHasErrors(report)
+    docs = render_branch(branch, out_dir, templates=templates)
+    result = RenderResult(path=path, report=report, docx=docs,
+                          builtin=builtin if templates is not None else [], figures=counts(branch))
+    if pdf:
+        from toolkit.io.pdf import convert_to_pdf
+
+        result.pdf = convert_to_pdf(docs, out_dir)
+    return result
