@@ -219,7 +219,7 @@ def _as_of(text: str | None):
 
 
 def cmd_remind(args) -> int:
-    from toolkit.committee.remind import remind
+    from toolkit.workflows.remind import remind
 
     result = remind(_existing(args.summary), args.output, as_of=_as_of(args.as_of), sender=args.sender or "")
     if not result.notices:
@@ -234,7 +234,8 @@ def cmd_remind(args) -> int:
 
 
 def cmd_collect(args) -> int:
-    from toolkit.committee.collect import DUPLICATE, HAS_ERRORS, NOT_BRANCH, UNREADABLE, collect
+    from toolkit.committee.model import DUPLICATE, HAS_ERRORS, NOT_BRANCH, UNREADABLE
+    from toolkit.workflows.collect import collect
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs 必须是正整数")

@@ -21,7 +21,8 @@ from pathlib import Path
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Mm
 
-from toolkit.committee.collect import OTHER_CATEGORY, CollectResult, measure_status, ST_OVERDUE
+from toolkit.committee.model import OTHER_CATEGORY, CollectResult, Problem
+from toolkit.core.status import ST_OVERDUE, measure_status
 from toolkit.writers.docx_format import STYLE, new_gbt9704_document
 from toolkit.io.fsutil import atomic_path
 from toolkit.writers.render import TITLE_LINE_WIDTH, bare, category_heading, cn_number, lead, title_width
@@ -222,12 +223,12 @@ def excerpt(text: str, limit: int = 90) -> str:
     return out if not out or out.endswith(("。", "！", "？", "……")) else out + "。"
 
 
-def representative(problems: list[tuple[str, tuple]], n: int) -> list[tuple[str, tuple]]:
+def representative(problems: list[tuple[str, Problem]], n: int) -> list[tuple[str, Problem, int]]:
     """The problems most branches share (by 问题概述), one example each, else distinct branches first."""
-    groups: dict[str, list[tuple[str, tuple]]] = defaultdict(list)
+    groups: dict[str, list[tuple[str, Problem]]] = defaultdict(list)
     for org, p in problems:
-        if p[4]:
-            groups[fold(p[4])].append((org, p))
+        if p.summary:
+            groups[fold(p.summary)].append((org, p))
     # stable sort: equally shared problems keep the order branches listed them in
     ranked = sorted(groups.values(), key=lambda g: -len({o for o, _ in g}))
     picked, orgs = [], set()
@@ -245,10 +246,10 @@ def _problems(w: _Writer, result: CollectResult) -> None:
     w.h1("查摆问题情况")
     w.para(f"各党支部共查摆问题{fig['问题']}条，其中支部班子问题{fig['支部班子问题']}条、"
            f"党员个人问题{fig['党员个人问题']}条。按类别分布如下：")
-    by_cat: dict[str, list[tuple[str, tuple]]] = defaultdict(list)
+    by_cat: dict[str, list[tuple[str, Problem]]] = defaultdict(list)
     for rec in result.branches:
         for p in rec.problems:
-            cat = p[3] if p[3] in result.categories else OTHER_CATEGORY
+            cat = p.category if p.category in result.categories else OTHER_CATEGORY
             by_cat[cat].append((rec.org_name or rec.branch_id, p))
     i = 0
     for cat in (*result.categories, OTHER_CATEGORY):
@@ -260,8 +261,8 @@ def _problems(w: _Writer, result: CollectResult) -> None:
         head = f"（{cn_number(i)}）{label}。"
         body = f"共{len(items)}条，占{percent(len(items), fig['问题'])}。"
         for k, (org, p, shared) in enumerate(representative(items, EXAMPLES_PER_CATEGORY), start=1):
-            body += f"{lead(k)}{_sentence(p[4])}"
-            detail = excerpt(re.sub(r"^(比如|例如|如)[，,：:]?", "", (p[5] or "").strip().replace("\n", "")))
+            body += f"{lead(k)}{_sentence(p.summary)}"
+            detail = excerpt(re.sub(r"^(比如|例如|如)[，,：:]?", "", (p.detail or "").strip().replace("\n", "")))
             example = f"如{org}：{detail}" if detail else f"（{org}）"
             if shared > 1:
                 example = f"{shared}个党支部查摆了此类问题，{example}"
@@ -283,7 +284,7 @@ def _rectification(w: _Writer, result: CollectResult) -> None:
            + (f"；{rest}。" if rest else "。"))
     overdue = Counter()
     for rec in result.branches:
-        n = sum(1 for m in rec.measures if measure_status(m[3], m[4], m[5], result.as_of) == ST_OVERDUE)
+        n = sum(1 for m in rec.measures if measure_status(m.deadline, m.status, m.done_date, result.as_of) == ST_OVERDUE)
         if n:
             overdue[rec.org_name or rec.branch_id] = n
     if overdue:
@@ -309,10 +310,8 @@ def _not_reported(w: _Writer, result: CollectResult) -> None:
         w.para(f"本次共收到{fig['已报送']}个党支部的填报表（未提供支部名册，无法核对未报送的支部）。")
     elif result.missing:
         # collect knows which branches sent nothing and which sent files it could not use: say which.
-        sent_nothing = [b.get("org_name") or b.get("branch_id") for b in result.missing
-                        if not str(b.get("note", "")).startswith("收到的文件")]
-        unusable = [b.get("org_name") or b.get("branch_id") for b in result.missing
-                    if str(b.get("note", "")).startswith("收到的文件")]
+        sent_nothing = [b.get("org_name") or b.get("branch_id") for b in result.missing if not b.get("refused")]
+        unusable = [b.get("org_name") or b.get("branch_id") for b in result.missing if b.get("refused")]
         clauses = []
         for names, what in ((sent_nothing, "尚未报送材料"), (unusable, "报送的文件无法使用，需重新报送")):
             if names:
