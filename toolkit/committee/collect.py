@@ -16,34 +16,28 @@ import os
 import re
 import stat
 import struct
-import tempfile
-import time
 import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from toolkit.errors import Issue, IssueCode, Severity, ToolkitError, UsageError, WorkbookError
+from toolkit.errors import Issue, IssueCode, UsageError, WorkbookError
 from toolkit.messages import issue
 from toolkit.io.container import MAX_FILE_BYTES, MAX_ZIP_RATIO
-from toolkit.schema.workbooks import LONG_TERM, MEASURES, MEMBERS, PROBLEMS
-from toolkit.core.values import fold
+from toolkit.schema.workbooks import MEASURES, MEMBERS, PROBLEMS
 
 from toolkit.committee.model import (  # noqa: F401 - InputFile and the outcomes stay importable from here
     APPRAISALS,
     DONE,
     DUPLICATE,
     HAS_ERRORS,
-    MEASURE_KEYS,
     NOT_BRANCH,
     OTHER_CATEGORY,
     OUTCOMES,
-    PROBLEM_KEYS,
     UNREADABLE,
     BranchRecord,
     CollectResult,

@@ -103,22 +103,7 @@ def _deadline(value: Any) -> dt.date | str | None:
 
 def read_reminders(summary_path: str | os.PathLike, as_of: dt.date) -> RemindResult:
     """Who has something to do as of a date, from a 汇总表.xlsx."""
-    path = Path(summary_path)
-    wb = open_summary_input(path)
-    try:
-        if find_sheet(wb.sheet_names, LEDGER.name) is None or find_sheet(wb.sheet_names, MISSING.name) is None:
-            raise InputError(f"{path.name} 不是 orglife collect 生成的汇总表（缺少“{LEDGER.name}”"
-                             f"或“{MISSING.name}”工作表）")
-        ledger = _rows(wb, LEDGER, _LEDGER_KEYS, "pid")
-        missing = _rows(wb, MISSING, _MISSING_KEYS, "org_name")
-        real_overview = find_sheet(wb.sheet_names, OVERVIEW.name)
-        overview = sheet_rows(wb, real_overview, 1) if real_overview else []
-    finally:
-        wb.close()
-    meeting = ""
-    if overview and overview[0] and not is_blank(overview[0][0]):
-        meeting = clean_text(overview[0][0]).removesuffix("汇总")
-
+    ledger, missing, meeting = _read_summary(Path(summary_path))
     notices: dict[str, Notice] = {}
 
     def notice_for(bid: str, name: str) -> Notice:
@@ -143,6 +128,25 @@ def read_reminders(summary_path: str | os.PathLike, as_of: dt.date) -> RemindRes
         n.due_soon.sort(key=lambda i: (i.deadline, i.pid))
         n.text = notice_text(n, as_of, meeting)
     return RemindResult(as_of=as_of, notices=result, meeting=meeting)
+
+
+def _read_summary(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
+    """整改总台账 and 未报送 rows, and the meeting named in 总览's title."""
+    wb = open_summary_input(path)
+    try:
+        if find_sheet(wb.sheet_names, LEDGER.name) is None or find_sheet(wb.sheet_names, MISSING.name) is None:
+            raise InputError(f"{path.name} 不是 orglife collect 生成的汇总表（缺少“{LEDGER.name}”"
+                             f"或“{MISSING.name}”工作表）")
+        ledger = _rows(wb, LEDGER, _LEDGER_KEYS, "pid")
+        missing = _rows(wb, MISSING, _MISSING_KEYS, "org_name")
+        real_overview = find_sheet(wb.sheet_names, OVERVIEW.name)
+        overview = sheet_rows(wb, real_overview, 1) if real_overview else []
+    finally:
+        wb.close()
+    meeting = ""
+    if overview and overview[0] and not is_blank(overview[0][0]):
+        meeting = clean_text(overview[0][0]).removesuffix("汇总")
+    return ledger, missing, meeting
 
 
 def _open_item(row: dict[str, Any], as_of: dt.date) -> tuple[Item | None, str]:

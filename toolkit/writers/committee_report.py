@@ -151,31 +151,41 @@ def _preparation(w: _Writer, result: CollectResult) -> None:
 def _meetings(w: _Writer, result: CollectResult) -> None:
     fig = result.figures
     w.h1("会议召开情况")
-    dates = sorted(r.info["meeting_date"] for r in result.branches
-                   if isinstance(r.info.get("meeting_date"), dt.date))
-    if dates:
-        first, last = format_date(dates[0]), format_date(dates[-1])
-        if dates[0].year == dates[-1].year:  # 2023年8月24日至9月8日, the year said once
-            last = last.removeprefix(f"{dates[-1].year}年")
-        span = f"于{first}召开" if dates[0] == dates[-1] else f"于{first}至{last}相继召开"
-    else:
-        span = "召开"
     meeting = result.cycle_info.get("meeting_type") or "组织生活会"
     absent = f"；因故缺席{fig['请假']}人，均已说明原因" if fig["请假"] else ""
-    w.para(f"已报送的{fig['已报送']}个党支部{span}了{meeting}。应参会党员{fig['应到']}人，实到{fig['实到']}人，"
-           f"参会率{percent(fig['实到'], fig['应到'])}{absent}。")
+    w.para(f"已报送的{fig['已报送']}个党支部{_meeting_span(result)}了{meeting}。应参会党员{fig['应到']}人，"
+           f"实到{fig['实到']}人，参会率{percent(fig['实到'], fig['应到'])}{absent}。")
+    w.para(_guests_paragraph(result) or "各党支部报送的材料中未填写上级领导参加或出席指导的情况。")
+    appraisal = _appraisal_paragraph(fig)
+    if appraisal:
+        w.para(appraisal)
 
+
+def _meeting_span(result: CollectResult) -> str:
+    """召开 / 于2023年8月24日召开 / 于2023年8月24日至9月8日相继召开."""
+    dates = sorted(r.info["meeting_date"] for r in result.branches
+                   if isinstance(r.info.get("meeting_date"), dt.date))
+    if not dates:
+        return "召开"
+    first, last = format_date(dates[0]), format_date(dates[-1])
+    if dates[0].year == dates[-1].year:  # 2023年8月24日至9月8日, the year said once
+        last = last.removeprefix(f"{dates[-1].year}年")
+    return f"于{first}召开" if dates[0] == dates[-1] else f"于{first}至{last}相继召开"
+
+
+def _guests_paragraph(result: CollectResult) -> str:
+    """Who came as an ordinary member, who came to guide, how many observed; "" when nobody."""
     ordinary: list[str] = []
     guidance: dict[str, list[str]] = defaultdict(list)
     observers = 0
     for rec in result.branches:
         org = rec.org_name or rec.branch_id
-        for name, _title, mode in rec.guests:
-            if mode == "以普通党员身份参加":
-                ordinary.append(f"{name}同志以普通党员身份参加{org}的组织生活会")
-            elif mode == "出席指导":
-                guidance[name].append(org)
-            elif mode == "列席":
+        for guest in rec.guests:
+            if guest.mode == "以普通党员身份参加":
+                ordinary.append(f"{guest.name}同志以普通党员身份参加{org}的组织生活会")
+            elif guest.mode == "出席指导":
+                guidance[guest.name].append(org)
+            elif guest.mode == "列席":
                 observers += 1
     parts = []
     if ordinary:
@@ -191,21 +201,21 @@ def _meetings(w: _Writer, result: CollectResult) -> None:
         parts.append(f"{shown}的组织生活会，加强了对基层党支部的监督指导。")
     if observers:
         parts.append(f"另有{observers}人次列席有关党支部会议。")
-    if parts:
-        w.para("".join(parts))
-    else:
-        w.para("各党支部报送的材料中未填写上级领导参加或出席指导的情况。")
+    return "".join(parts)
 
+
+def _appraisal_paragraph(fig: dict) -> str:
     ev = fig["评议"]
     grades = ("优秀", "合格", "基本合格", "不合格")
     rated = sum(ev[g] for g in grades)
-    if rated:
-        # Only branches that filled in grades held the appraisal: "各党支部同步" would overstate it.
-        held = sum(1 for p in fig["per_branch"] if any(p.get(g) for g in grades))
-        who = "各党支部" if held == fig["已报送"] else f"{held}个党支部"
-        shown = "、".join(f"{g}{ev[g]}人" for g in grades if ev[g])  # a 0 count is left out, not read aloud
-        not_rated = f"，预备党员等不评定等次{ev['不评定']}人" if ev["不评定"] else ""
-        w.para(f"{who}在会上开展了民主评议党员，参评党员{rated}人，评定为{shown}{not_rated}。")
+    if not rated:
+        return ""
+    # Only branches that filled in grades held the appraisal: "各党支部同步" would overstate it.
+    held = sum(1 for p in fig["per_branch"] if any(p.get(g) for g in grades))
+    who = "各党支部" if held == fig["已报送"] else f"{held}个党支部"
+    shown = "、".join(f"{g}{ev[g]}人" for g in grades if ev[g])  # a 0 count is left out, not read aloud
+    not_rated = f"，预备党员等不评定等次{ev['不评定']}人" if ev["不评定"] else ""
+    return f"{who}在会上开展了民主评议党员，参评党员{rated}人，评定为{shown}{not_rated}。"
 
 
 def excerpt(text: str, limit: int = 90) -> str:

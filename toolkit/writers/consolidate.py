@@ -155,7 +155,16 @@ def write_summary(result: CollectResult, path: str | os.PathLike, *,
 # --- 总览 -------------------------------------------------------------------------
 
 def _overview(wb, ws, result: CollectResult, fmt: _Fmt) -> None:
-    fig = result.figures
+    _overview_page(ws, result, fmt)
+    r = _overview_figures(ws, result, fmt)
+    r = _overview_categories(wb, ws, result, fmt, r + 2)
+    _overview_status(wb, ws, result, fmt, r + 2)
+
+
+CHART_ROW = 3  # both charts sit right of the tables, from this row down
+
+
+def _overview_page(ws, result: CollectResult, fmt: _Fmt) -> None:
     info = result.cycle_info
     ws.set_paper(9)  # A4, landscape, one page wide: the figures and both charts print together
     ws.set_landscape()
@@ -168,6 +177,11 @@ def _overview(wb, ws, result: CollectResult, fmt: _Fmt) -> None:
     ws.set_row(0, 28)
     ws.write_string(1, 0, f"周期编号：{result.cycle_id or '未知'}    统计日期：{format_date(result.as_of)}"
                           f"    生成时间：{dt.datetime.now():%Y-%m-%d %H:%M}", fmt.note)
+
+
+def _overview_figures(ws, result: CollectResult, fmt: _Fmt) -> int:
+    """The headline figures, from row 3; returns the last row written."""
+    fig = result.figures
     rows: list[tuple[str, Any, str]] = [
         ("支部数", fig["支部数"], "支部名册中的支部" if result.roster else "收到填报表的支部（未提供周期设置表）"),
         ("已报送", fig["已报送"], "收到可读取的本周期填报表的支部"),
@@ -198,9 +212,12 @@ def _overview(wb, ws, result: CollectResult, fmt: _Fmt) -> None:
             ws.write_number(r, 1, value, fmt.value)
         if note:
             ws.write_string(r, 2, note, fmt.note)
+    return r
 
-    # problems by category: the table the first chart reads
-    r += 2
+
+def _overview_categories(wb, ws, result: CollectResult, fmt: _Fmt, r: int) -> int:
+    """Problems by category: the table the first chart reads, from row r; returns its last row."""
+    fig = result.figures
     for c, head in enumerate(OVERVIEW_CATEGORY):
         ws.write_string(r, c, head, fmt.header)
     cats = [c for c in (*result.categories, OTHER_CATEGORY)
@@ -211,7 +228,6 @@ def _overview(wb, ws, result: CollectResult, fmt: _Fmt) -> None:
         ws.write_string(r, 0, cat, fmt.key)
         ws.write_number(r, 1, fig["类别"].get(cat, 0), fmt.value)
     cat_last = r
-    chart_row = 3
     if cats:
         chart = wb.add_chart({"type": "column"})
         chart.add_series({
@@ -223,10 +239,12 @@ def _overview(wb, ws, result: CollectResult, fmt: _Fmt) -> None:
         })
         _style_chart(chart, "查摆问题按类别分布", "问题数")
         chart.set_legend({"none": True})
-        ws.insert_chart(chart_row, 8, chart, {"x_scale": 1.3, "y_scale": 1.1})
+        ws.insert_chart(CHART_ROW, 8, chart, {"x_scale": 1.3, "y_scale": 1.1})
+    return r
 
-    # rectification status by branch: the table the second chart reads
-    r += 2
+
+def _overview_status(wb, ws, result: CollectResult, fmt: _Fmt, r: int) -> None:
+    """Rectification status by branch: the table the second chart reads, from row r."""
     chosen, label = _chart_branches(result)
     ws.write_string(r, 0, label, fmt.sub)
     r += 1
@@ -254,7 +272,7 @@ def _overview(wb, ws, result: CollectResult, fmt: _Fmt) -> None:
         chart.set_y_axis({"reverse": True, "num_font": {"name": FONT, "size": 9}})
         chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
         height = max(1.2, min(4.0, 0.25 + 0.09 * len(chosen)))
-        ws.insert_chart(chart_row + 18, 8, chart, {"x_scale": 1.3, "y_scale": height})
+        ws.insert_chart(CHART_ROW + 18, 8, chart, {"x_scale": 1.3, "y_scale": height})
 
 
 def _style_chart(chart, title: str, value_axis: str) -> None:
