@@ -179,7 +179,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_carry(args) -> int:
-    from toolkit.committee.carry import carry
+    from toolkit.workflows.carry import carry
 
     result = carry(args.previous, args.cycle, args.output)
     total = sum(result.carried.values())
