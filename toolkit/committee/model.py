@@ -2,7 +2,7 @@
 
 Records are compact and picklable (worker processes send them back) and named:
 problems and measures are NamedTuples, so readers write ``p.summary``, never
-``p[4]``. Writers import this module, never ``committee.collect``.
+a position. Writers import this module, never ``committee.collect``.
 """
 
 from __future__ import annotations

@@ -84,9 +84,6 @@ class PreviousCycle:
         return None
 
 
-branch_key_name = name_key  # the name other modules knew it by
-
-
 # --- finding the files ----------------------------------------------------------
 
 def _zip_name(info: zipfile.ZipInfo) -> str:

@@ -29,7 +29,9 @@ from rapidfuzz import fuzz, process
 
 from toolkit.errors import Issue, IssueCode
 from toolkit.messages import issue
-from toolkit.committee.previous import PreviousCycle, branch_key_name, text_key
+from toolkit.committee.previous import PreviousCycle, text_key
+from toolkit.core.keys import id_key, name_key
+from toolkit.schema.summary import PROBLEMS as SUMMARY_PROBLEMS
 from toolkit.branch.read import Branch
 from toolkit.schema.workbooks import PROBLEMS
 
@@ -39,11 +41,7 @@ MIN_CHARS = 6
 
 # Keys accepted in problem mappings: ours, or the Chinese headers of 问题总表.
 _ALIASES = {
-    "branch_id": ("branch_id", "支部编号"),
-    "org_name": ("org_name", "党组织名称"),
-    "pid": ("pid", "问题编号"),
-    "summary": ("summary", "问题概述"),
-    "category": ("category", "问题类别"),
+    **{key: (key, SUMMARY_PROBLEMS.header(key)) for key in ("branch_id", "org_name", "pid", "summary", "category")},
     "where": ("where", "位置"),
 }
 
@@ -89,7 +87,7 @@ def as_ref(problem: ProblemRef | Mapping[str, Any]) -> ProblemRef:
 def _group(problems: Iterable[ProblemRef]) -> dict[tuple[str, str], list[ProblemRef]]:
     groups: dict[tuple[str, str], list[ProblemRef]] = defaultdict(list)
     for p in problems:
-        groups[(p.branch_id, branch_key_name(p.org_name))].append(p)
+        groups[(id_key(p.branch_id), name_key(p.org_name))].append(p)
     return groups
 
 
