@@ -1,4 +1,4 @@
-"""Returned branch workbooks (folders, zips) -> compact records -> summary and report.
+"""Returned branch workbooks (folders, zips) -> compact records -> the collected model.
 
 A committee may collect from five branches or from ten thousand, out of a
 folder tree or out of the zip a mail client saved. Every input file ends up
@@ -6,6 +6,9 @@ exactly once in 文件清单 with an outcome and a reason, so nothing is dropped
 silently. Workbooks are read in worker processes that send back compact
 records (the rows the summary needs, never raw cells), so memory grows with
 the data kept, not with the workbooks read.
+
+This module computes only: gather, read, assemble, figures. The summary,
+report and book are written by the writers, wired in workflows/collect.py.
 """
 
 from __future__ import annotations
