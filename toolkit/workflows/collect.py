@@ -94,6 +94,7 @@ def _flag_repeats(records: list[BranchRecord], previous_cycle) -> None:
 
 
 def _write_documents(result: CollectResult, out_dir: Path, previous, timings: dict[str, float]) -> None:
+    from toolkit.committee.marks import ledger_marks
     from toolkit.writers.appraisal import write_for_collect
     from toolkit.writers.consolidate import write_summary
 
@@ -101,7 +102,10 @@ def _write_documents(result: CollectResult, out_dir: Path, previous, timings: di
     # The report is written by a forked child while this process writes the
     # summary: both are single-threaded, and the second core is idle otherwise.
     report = _Background(_write_report, result, out_dir / "汇总报告.docx")
-    result.summary_path = write_summary(result, out_dir / "汇总表.xlsx", previous=previous)
+    # The committee's marks from the last 汇总表, matched to measures by branch,
+    # 问题编号 and text (marks.py), never by row position.
+    marks = ledger_marks(result, previous) if previous else None
+    result.summary_path = write_summary(result, out_dir / "汇总表.xlsx", marks=marks)
     timings["summary"] = time.perf_counter() - clock
     clock = time.perf_counter()
     result.report_path = report.result()

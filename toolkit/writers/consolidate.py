@@ -7,7 +7,7 @@ written top to bottom, which is why each sheet below is built in row order.
 
 Sheets and headers come from schema/summary.py, which previous, marks and
 remind read back through: the committee's marks (党委销号, 备注) are carried
-over from the previous 汇总表 by marks.ledger_marks.
+over from the previous 汇总表 by marks.ledger_marks, handed in by the workflow.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ from toolkit.schema.summary import (
     branch_headers,
     branch_widths,
 )
-from toolkit.committee.marks import LedgerMarks, ledger_marks
+from toolkit.committee.marks import LedgerMarks
 from toolkit.io.fsutil import atomic_path
 from toolkit.core.values import format_date
 
@@ -126,13 +126,13 @@ def _put(ws, r: int, c: int, value: Any, fmt: _Fmt, cell_fmt=None) -> None:
         ws.write_string(r, c, str(value), cell_fmt or fmt.text)
 
 
-def write_summary(result: CollectResult, path: str | os.PathLike, *,
-                  previous: str | os.PathLike | None = None) -> Path:
-    """Write 汇总表.xlsx (sheets fixed by section 4 of the workbook contract)."""
+def write_summary(result: CollectResult, path: str | os.PathLike, *, marks: LedgerMarks | None = None) -> Path:
+    """Write 汇总表.xlsx (sheets fixed by section 4 of the workbook contract).
+
+    ``marks``: the committee's marks (党委销号, 销号日期, 备注, its own columns) from
+    the last 汇总表, already placed on this ledger's rows by marks.ledger_marks.
+    """
     path = Path(path)
-    # The committee's marks (党委销号, 销号日期, 备注, its own columns) from the last 汇总表,
-    # matched to measures by branch, 问题编号 and text (marks.py), never by row position.
-    notes = ledger_marks(result, previous) if previous else None
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False})
@@ -142,7 +142,7 @@ def write_summary(result: CollectResult, path: str | os.PathLike, *,
         _overview(wb, sheets[OVERVIEW.name], result, fmt)
         _branches(sheets[BRANCHES_NAME], result, fmt)
         _problems(sheets[PROBLEMS.name], result, fmt)
-        _ledger(sheets[LEDGER.name], result, fmt, notes)
+        _ledger(sheets[LEDGER.name], result, fmt, marks)
         _appraisal(sheets[APPRAISAL.name], result, fmt)
         _missing(sheets[MISSING.name], result, fmt)
         _files(sheets[FILES.name], result, fmt)
