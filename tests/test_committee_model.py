@@ -178,3 +178,22 @@ def test_no_committee_side_function_above_complexity_20():
                 if item.complexity > 20:
                     too_complex.append(f"{path.name}:{item.name} {item.complexity}")
     assert not too_complex
+
+
+def test_marks_follow_a_branch_named_under_an_older_header(tmp_path):
+    """The committee's 党委销号 is found again when its 汇总表 says 支部名称 and has no 支部编号."""
+    from toolkit.committee.marks import ledger_marks
+    from toolkit.schema.summary import LEDGER
+
+    measure = Measure("P01", "制定学习计划", "张三", dt.date(2023, 10, 1), "推进中", None, None, None, 3)
+    f = InputFile(shown="a.xlsx", path="", mtime=1.0, size=1)
+    result = assemble([f], [(f, record("a.xlsx", measures=[measure]))], None, AS_OF)
+    summary = write_summary(result, tmp_path / "汇总表.xlsx")
+    wb = openpyxl.load_workbook(summary)
+    ws = wb[LEDGER.name]
+    ws.cell(1, LEDGER.index("org_name") + 1).value = "支部名称"
+    ws.cell(2, LEDGER.index("branch_id") + 1).value = None
+    ws.cell(2, LEDGER.index("closed_by_committee") + 1).value = "已销号"
+    wb.save(summary)
+    marks = ledger_marks(result, summary)
+    assert marks.by_row == {1: {"党委销号": "已销号"}} and not marks.leftovers

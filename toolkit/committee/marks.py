@@ -158,6 +158,12 @@ def _value(value: Any) -> Any:
     return value
 
 
+def _text_at(row: list, col: int | None) -> str:
+    if col is None or col >= len(row) or is_blank(row[col]):
+        return ""
+    return clean_text(row[col])
+
+
 def _get(row: Mapping[str, Any], headers: tuple[str, ...]) -> str:
     for h in headers:
         value = row.get(h)
@@ -175,7 +181,9 @@ def committee_columns(headers: list[str], generated: Iterable[str] | None = None
     known = {header_key(h) for h in COMMITTEE_COLUMNS}
     if generated is None:
         return [h for h in headers if header_key(h) in known]
-    made = {header_key(h) for h in generated} - known
+    # An older name of a generated column (支部名称 for 党组织名称) is generated too, not the committee's.
+    aliases = {header_key(a) for c in LEDGER.columns for a in c.aliases}
+    made = ({header_key(h) for h in generated} | aliases) - known
     return [h for h in headers if h and header_key(h) not in made]
 
 
@@ -201,9 +209,9 @@ def carry_committee_marks(previous_summary_path: str | os.PathLike,
     seen: dict[tuple[str, str, str], int] = defaultdict(int)
     for r, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         cell = lambda h: row[where[h]] if h in where and where[h] < len(row) else None  # noqa: E731
-        rec = {h: cell(h) for h in (*ID_HEADERS, *NAME_HEADERS, *PID_HEADERS, *MEASURE_HEADERS)}
-        mark = Mark(branch_id=_get(rec, ID_HEADERS), org_name=_get(rec, NAME_HEADERS),
-                    pid=_get(rec, PID_HEADERS), measure=_get(rec, MEASURE_HEADERS),
+        # Identity columns as the scanner found them, under today's header or an older alias.
+        bid, name, pid, measure = (_text_at(row, found.get(k)) for k in ("branch_id", "org_name", "pid", "measure"))
+        mark = Mark(branch_id=bid, org_name=name, pid=pid, measure=measure,
                     values={h: _value(cell(h)) for h in cols if not is_blank(cell(h))}, row=r)
         # Occurrences count every row, marked or not, exactly as ``apply`` counts them.
         mark.n = _occurrence(seen, mark.branch_id, mark.org_name, mark.pid, mark.measure)
