@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_collect import PeakRSS, _cpu, generate  # noqa: E402
 
-from toolkit.committee.collect import collect  # noqa: E402
+from toolkit.workflows.collect import collect  # noqa: E402
 
 
 def run(work: Path, n: int, jobs: int, pdf: bool) -> None:

@@ -221,7 +221,7 @@ def main() -> int:
         size = sum(f.stat().st_size for f in files)
         print(f"生成 {len(files)} 个填报表（{size / 1024 ** 2:.0f} MB）：{gen:.1f} s")
 
-        from toolkit.committee.collect import collect
+        from toolkit.workflows.collect import collect
 
         out = work / f"汇总_{args.n}"
         cpu_before = _cpu()

@@ -24,7 +24,8 @@ from toolkit.writers import book as book_module
 from toolkit.core import sample_data
 from toolkit.writers.book import BOOKMARK, build_book
 from toolkit.app.cli import main
-from toolkit.committee.collect import DONE, HAS_ERRORS, collect
+from toolkit.committee.model import DONE, HAS_ERRORS
+from toolkit.workflows.collect import collect
 from toolkit.workflows.demo import cycle_content, filled_content
 from toolkit.committee.cycle import branch_content, load_cycle
 from toolkit.branch.read import read_branch

@@ -9,7 +9,7 @@ import pytest
 
 from fixtures import clone, valid_content
 from toolkit.core import sample_data as sd
-from toolkit.committee.carry import carry
+from toolkit.workflows.carry import carry
 from toolkit.app.cli import main
 from toolkit.branch.read import read_branch
 from toolkit.branch.validate import validate

@@ -24,7 +24,7 @@ import pytest
 
 from toolkit.core import sample_data
 from toolkit.app.cli import main
-from toolkit.committee.collect import measure_status
+from toolkit.core.status import measure_status
 from toolkit.workflows.demo import cycle_content, filled_content
 from toolkit.committee.cycle import branch_content, load_cycle
 from toolkit.writers.workbook import write_branch_workbook, write_cycle_workbook
@@ -391,7 +391,7 @@ def test_sheet_scan_counts_rows_and_error_cells_across_chunk_borders(size):
 
 def test_same_folder_twice_and_empty_inputs(run, tmp_path):
     """A folder named twice lists its files once; an empty folder still gives a summary, all 未报送."""
-    from toolkit.committee.collect import collect
+    from toolkit.workflows.collect import collect
 
     twice = collect([run["inbox"], run["inbox"] / "报送说明.txt"], tmp_path / "a", as_of=AS_OF, jobs=1,
                     progress=False)
@@ -424,7 +424,9 @@ def test_a_file_that_kills_its_reader_is_listed_not_fatal(run, tmp_path, monkeyp
         return real(path, shown)
 
     monkeypatch.setattr(collect_module, "read_record", crashing)
-    result = collect_module.collect([inbox], tmp_path / "o", as_of=AS_OF, jobs=2, progress=False)
+    from toolkit.workflows.collect import collect
+
+    result = collect([inbox], tmp_path / "o", as_of=AS_OF, jobs=2, progress=False)
     outcomes = {f.shown: f.outcome for f in result.files}
     assert len(outcomes) == 10
     assert outcomes["回收/03.xlsx"] == "无法读取"

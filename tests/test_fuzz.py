@@ -204,7 +204,8 @@ def submission(kind: str, seed: int) -> bytes:
 @given(files=submissions)
 def test_collect_accounts_for_every_file(files):
     """Whatever arrives, 文件清单 has each file exactly once, and the outcome counts add up."""
-    from toolkit.committee.collect import DONE, DUPLICATE, HAS_ERRORS, OUTCOMES, collect
+    from toolkit.committee.model import DONE, DUPLICATE, HAS_ERRORS, OUTCOMES
+    from toolkit.workflows.collect import collect
 
     with tempfile.TemporaryDirectory(prefix="fuzz_collect_") as folder:
         inbox = Path(folder) / "收件"

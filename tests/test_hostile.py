@@ -233,7 +233,7 @@ def file_list(summary: Path) -> list[tuple[str, str, str]]:
 
 
 def test_collect_lists_every_corpus_file_once_and_writes_only_its_output(corpus, tmp_path):
-    from toolkit.committee.collect import DONE, DUPLICATE, NOT_BRANCH, OUTCOMES, UNREADABLE
+    from toolkit.committee.model import DONE, DUPLICATE, NOT_BRANCH, OUTCOMES, UNREADABLE
 
     folder, paths, hashes = corpus
     work, tmp, out = tmp_path / "cwd", tmp_path / "tmp", tmp_path / "汇总"

@@ -29,9 +29,9 @@ _API = {
     "load_cycle": "toolkit.committee.cycle",
     "distribute": "toolkit.workflows.distribute",
     "blank_branch_workbook": "toolkit.workflows.distribute",
-    "collect": "toolkit.committee.collect",
-    "carry": "toolkit.committee.carry",
-    "remind": "toolkit.committee.remind",
+    "collect": "toolkit.workflows.collect",
+    "carry": "toolkit.workflows.carry",
+    "remind": "toolkit.workflows.remind",
     "run_demo": "toolkit.workflows.demo",
 }
 
@@ -44,10 +44,10 @@ __all__ = [  # the names of _API, spelled out for linters and readers
 if TYPE_CHECKING:  # for editors and type checkers; at run time __getattr__ imports on demand
     from toolkit.branch.context import build_context
     from toolkit.branch.validate import check_file
-    from toolkit.committee.carry import carry
-    from toolkit.committee.collect import collect
+    from toolkit.workflows.carry import carry
+    from toolkit.workflows.collect import collect
     from toolkit.committee.cycle import load_cycle
-    from toolkit.committee.remind import remind
+    from toolkit.workflows.remind import remind
     from toolkit.errors import Issue, IssueCode, Report, ToolkitError
     from toolkit.workflows.branch import check_paths, check_template, render_workbook
     from toolkit.workflows.demo import run_demo

@@ -129,7 +129,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_carry(args) -> int:
-    from toolkit.committee.carry import carry
+    from toolkit.workflows.carry import carry
 
     result = carry(args.previous, args.cycle, args.output)
     total = sum(result.carried.values())
@@ -168,7 +168,7 @@ def _as_of(text: str | None):
 
 
 def cmd_remind(args) -> int:
-    from toolkit.committee.remind import remind
+    from toolkit.workflows.remind import remind
 
     result = remind(_existing(args.summary), args.output, as_of=_as_of(args.as_of), sender=args.sender or "")
     if not result.notices:
@@ -187,7 +187,7 @@ def _optional(path: str | None) -> Path | None:
 
 
 def cmd_collect(args) -> int:
-    from toolkit.committee.collect import collect
+    from toolkit.workflows.collect import collect
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs 必须是正整数")
@@ -227,7 +227,7 @@ def _repeats_line(branches) -> str:
 
 
 def _print_file_problems(files) -> None:
-    from toolkit.committee.collect import DUPLICATE, HAS_ERRORS, NOT_BRANCH, UNREADABLE
+    from toolkit.committee.model import DUPLICATE, HAS_ERRORS, NOT_BRANCH, UNREADABLE
 
     for f in files:
         if f.outcome in (HAS_ERRORS, UNREADABLE, DUPLICATE, NOT_BRANCH):

@@ -356,7 +356,7 @@ def desk_paths(book) -> tuple[Path, Path | None, Path]:
 
 
 def _collect(book) -> None:
-    from toolkit.committee.collect import collect
+    from toolkit.workflows.collect import collect
 
     folder, cycle, out = desk_paths(book)
     # One process: worker processes started from inside Excel's child are not worth the risk here.

@@ -10,10 +10,8 @@ is not a readable branch workbook at all.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from typing import Any
 import python_calamine
 
 from toolkit.core.cells import a1
+from toolkit.core.headers import header_key, scan_header
 from toolkit.io.container import Container
 from toolkit.io.container import inspect as inspect_container
 from toolkit.errors import Issue, IssueCode, WorkbookError
@@ -96,19 +95,6 @@ class Branch:
 
     def rows(self, sheet_key: str) -> list[Row]:
         return self.tables.get(sheet_key, [])
-
-
-@functools.lru_cache(maxsize=4096)
-def _header_key(text: str) -> str:
-    folded = fold(text)
-    return re.sub(r"[*＊]|[(（]必填[)）]|[:：]$", "", folded)
-
-
-def header_key(text: object) -> str:
-    """Header text as matched: no blanks, no required-marks, folded width."""
-    if text is None:
-        return ""
-    return _header_key(str(text))
 
 
 def check_container(path: Path) -> Container:
@@ -324,17 +310,7 @@ def read_form(branch: Branch, sheet: Sheet, rows: list[list]) -> None:
 
 def find_header(sheet: Sheet, rows: list[list]) -> tuple[int, dict[str, int]]:
     """The header row (0-based) and where each known column is (1-based)."""
-    wanted = {header_key(c.header): c.key for c in sheet.columns}
-    best_row, best = 0, {}
-    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        found: dict[str, int] = {}
-        for c, value in enumerate(row, start=1):
-            key = wanted.get(header_key(value))
-            if key and key not in found:
-                found[key] = c
-        if len(found) > len(best):
-            best_row, best = r, found
-    return best_row, best
+    return scan_header(rows, {c.header: c.key for c in sheet.columns}, scan_rows=HEADER_SCAN_ROWS, first_col=1)
 
 
 def read_list(branch: Branch, sheet: Sheet, rows: list[list], height: int) -> None:

@@ -5,22 +5,22 @@ plus one 上次整改情况 row per previous measure (a problem without measures
 gets one row of its own), so the 对照检查材料's first section can say what was
 finished and what is still open. Anything not 已完成 stays visibly open:
 a blank status becomes 未启动 rather than disappearing.
+
+This module decides what each book holds; workflows/carry.py writes them.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.committee.cycle import Cycle, branch_content, load_cycle
-from toolkit.io.fsutil import ensure_dir, inside, safe_filename
-from toolkit.committee.previous import PrevBranch, PreviousCycle, load_previous
+from toolkit.committee.cycle import Cycle, branch_content
+from toolkit.committee.previous import PrevBranch, PreviousCycle
+from toolkit.io.fsutil import safe_filename
 from toolkit.schema.workbooks import LONG_TERM, PREVIOUS
 from toolkit.core.values import format_date
-from toolkit.writers.workbook import write_branch_workbook
 
 DONE = "已完成"
 NOT_STARTED = "未启动"
@@ -81,13 +81,13 @@ def previous_rows(prev: PrevBranch) -> list[dict[str, Any]]:
     return rows
 
 
-def carry(previous_paths: Iterable[str | os.PathLike], cycle_path: str | os.PathLike,
-          out_dir: str | os.PathLike, *, previous: PreviousCycle | None = None) -> CarryResult:
-    """Write DIR/<党组织名称>.xlsx for every branch of the new cycle."""
-    cycle: Cycle = load_cycle(cycle_path)
-    previous = previous or load_previous(previous_paths)
-    out_dir = ensure_dir(out_dir)
-    result = CarryResult(notes=list(previous.notes))
+def carried_books(cycle: Cycle, previous: PreviousCycle, result: CarryResult) -> Iterator[tuple[str, Any]]:
+    """(file stem, branch content) for every branch of the new cycle, one at a time.
+
+    ``result`` is filled in as the books are made (what was carried, what is
+    open, who had no previous record); the caller writes the books and adds
+    the paths it wrote.
+    """
     used_names: set[str] = set()
     matched: set[int] = set()
     for branch in cycle.branches:
@@ -107,9 +107,5 @@ def carry(previous_paths: Iterable[str | os.PathLike], cycle_path: str | os.Path
         if stem in used_names:
             stem = f"{stem}_{safe_filename(branch.get('branch_id') or '')}"
         used_names.add(stem)
-        target = inside(out_dir, stem + ".xlsx")
-        write_branch_workbook(target, content)
-        result.written.append(target)
+        yield stem, content
     result.previous_unused = [b.org_name or b.branch_id for b in previous.branches if id(b) not in matched]
-    return result
-

@@ -28,18 +28,21 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from toolkit.errors import InputError
-from toolkit.committee.previous import SUMMARY_MEASURES, branch_key_name, open_summary_input, text_key
-from toolkit.branch.read import header_key, sheet_rows
-from toolkit.core.values import clean_text, fold, is_blank
+from toolkit.committee.previous import open_summary_input, text_key
+from toolkit.branch.read import sheet_rows
+from toolkit.core.headers import find_sheet, header_key, scan_header
+from toolkit.core.keys import branch_keys
+from toolkit.core.values import clean_text, is_blank
+from toolkit.schema.summary import COMMITTEE_COLUMNS, LEDGER
 
-# Columns of 整改总台账 the committee fills. Other columns that consolidate
-# writes from branch data are recomputed each time; any column the committee
-# added itself is kept too (see ``committee_columns``).
-COMMITTEE_COLUMNS = ("党委销号", "销号日期", "备注")
-ID_HEADERS = ("支部编号",)
-NAME_HEADERS = ("党组织名称",)
-PID_HEADERS = ("问题编号",)
-MEASURE_HEADERS = ("整改措施",)
+# Columns of 整改总台账 the committee fills (schema.summary.COMMITTEE_COLUMNS).
+# Other columns that consolidate writes from branch data are recomputed each
+# time; any column the committee added itself is kept too (``committee_columns``).
+# Rows handed to ``CommitteeMarks.apply`` are keyed by these headers.
+ID_HEADERS = (LEDGER.header("branch_id"),)
+NAME_HEADERS = (LEDGER.header("org_name"),)
+PID_HEADERS = (LEDGER.header("pid"),)
+MEASURE_HEADERS = (LEDGER.header("measure"),)
 # A touched-up measure text still scores this high; a different measure does not.
 SIMILAR_MEASURE = 90.0
 
@@ -58,15 +61,6 @@ class Mark:
     used: bool = False
 
 
-def _branch_keys(branch_id: str, org_name: str) -> list[str]:
-    keys = []
-    if branch_id:
-        keys.append("id:" + fold(branch_id))
-    if org_name:
-        keys.append("name:" + branch_key_name(org_name))
-    return keys
-
-
 @dataclass
 class CommitteeMarks(Mapping):
     """Marks of a previous 汇总表, looked up by (branch, 问题编号, measure text, occurrence)."""
@@ -79,7 +73,7 @@ class CommitteeMarks(Mapping):
         self._index: dict[MarkKey, Mark] = {}
         for mark in self.marks:
             base = (mark.pid, text_key(mark.measure))
-            for bkey in _branch_keys(mark.branch_id, mark.org_name):
+            for bkey in branch_keys(mark.branch_id, mark.org_name):
                 self._index.setdefault((bkey, *base, mark.n), mark)
 
     # Mapping protocol: key -> committee values
@@ -108,7 +102,7 @@ class CommitteeMarks(Mapping):
         for row in rows:
             bid, name = _get(row, ID_HEADERS), _get(row, NAME_HEADERS)
             pid, measure = _get(row, PID_HEADERS), _get(row, MEASURE_HEADERS)
-            bkeys = _branch_keys(bid, name)
+            bkeys = branch_keys(bid, name)
             base = (pid, text_key(measure))
             n = _occurrence(seen, bid, name, pid, measure)
             mark = None
@@ -125,7 +119,7 @@ class CommitteeMarks(Mapping):
         open_marks = defaultdict(list)
         for mark in self.marks:
             if not mark.used:
-                for bkey in _branch_keys(mark.branch_id, mark.org_name):
+                for bkey in branch_keys(mark.branch_id, mark.org_name):
                     open_marks[(bkey, mark.pid)].append(mark)
         for row, bkeys, pid, measure in pending:
             best, best_score = None, SIMILAR_MEASURE
@@ -148,7 +142,7 @@ class CommitteeMarks(Mapping):
 
 
 def _occurrence(seen: dict, branch_id: str, org_name: str, pid: str, measure: str) -> int:
-    keys = _branch_keys(branch_id, org_name)
+    keys = branch_keys(branch_id, org_name)
     key = (keys[0] if keys else "", pid, text_key(measure))
     n = seen[key]
     seen[key] += 1
@@ -162,6 +156,12 @@ def _value(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def _text_at(row: list, col: int | None) -> str:
+    if col is None or col >= len(row) or is_blank(row[col]):
+        return ""
+    return clean_text(row[col])
 
 
 def _get(row: Mapping[str, Any], headers: tuple[str, ...]) -> str:
@@ -181,7 +181,9 @@ def committee_columns(headers: list[str], generated: Iterable[str] | None = None
     known = {header_key(h) for h in COMMITTEE_COLUMNS}
     if generated is None:
         return [h for h in headers if header_key(h) in known]
-    made = {header_key(h) for h in generated} - known
+    # An older name of a generated column (支部名称 for 党组织名称) is generated too, not the committee's.
+    aliases = {header_key(a) for c in LEDGER.columns for a in c.aliases}
+    made = ({header_key(h) for h in generated} | aliases) - known
     return [h for h in headers if h and header_key(h) not in made]
 
 
@@ -191,16 +193,15 @@ def carry_committee_marks(previous_summary_path: str | os.PathLike,
     path = Path(previous_summary_path)
     wb = open_summary_input(path, "上次的汇总表")
     try:
-        real = {header_key(n): n for n in wb.sheet_names}.get(header_key(SUMMARY_MEASURES))
+        real = find_sheet(wb.sheet_names, LEDGER.name)
         if real is None:
-            raise InputError(f"{path.name} 中没有“{SUMMARY_MEASURES}”工作表，不是汇总表，无法保留党委的销号标记")
+            raise InputError(f"{path.name} 中没有“{LEDGER.name}”工作表，不是汇总表，无法保留党委的销号标记")
         rows = sheet_rows(wb, real, 2_000_000)
     finally:
         wb.close()
-    header_at = next((r for r, row in enumerate(rows[:10])
-                      if any(header_key(v) == header_key(PID_HEADERS[0]) for v in row)), None)
-    if header_at is None:
-        raise InputError(f"{path.name} 的“{SUMMARY_MEASURES}”没有“问题编号”列，无法对应党委的销号标记")
+    header_at, found = scan_header(rows, LEDGER.wanted())
+    if "pid" not in found:
+        raise InputError(f"{path.name} 的“{LEDGER.name}”没有“{LEDGER.header('pid')}”列，无法对应党委的销号标记")
     headers = [clean_text(h) if not is_blank(h) else "" for h in rows[header_at]]
     cols = committee_columns(headers, generated)
     where = {h: i for i, h in enumerate(headers) if h}
@@ -208,9 +209,9 @@ def carry_committee_marks(previous_summary_path: str | os.PathLike,
     seen: dict[tuple[str, str, str], int] = defaultdict(int)
     for r, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         cell = lambda h: row[where[h]] if h in where and where[h] < len(row) else None  # noqa: E731
-        rec = {h: cell(h) for h in (*ID_HEADERS, *NAME_HEADERS, *PID_HEADERS, *MEASURE_HEADERS)}
-        mark = Mark(branch_id=_get(rec, ID_HEADERS), org_name=_get(rec, NAME_HEADERS),
-                    pid=_get(rec, PID_HEADERS), measure=_get(rec, MEASURE_HEADERS),
+        # Identity columns as the scanner found them, under today's header or an older alias.
+        bid, name, pid, measure = (_text_at(row, found.get(k)) for k in ("branch_id", "org_name", "pid", "measure"))
+        mark = Mark(branch_id=bid, org_name=name, pid=pid, measure=measure,
                     values={h: _value(cell(h)) for h in cols if not is_blank(cell(h))}, row=r)
         # Occurrences count every row, marked or not, exactly as ``apply`` counts them.
         mark.n = _occurrence(seen, mark.branch_id, mark.org_name, mark.pid, mark.measure)
@@ -228,15 +229,17 @@ class LedgerMarks:
     leftovers: list[Mark]  # marks whose measure is gone: shown, never dropped
 
 
-def ledger_marks(result, previous_summary_path: str | os.PathLike, ledger_headers: Iterable[str]) -> LedgerMarks:
+def ledger_marks(result, previous_summary_path: str | os.PathLike,
+                 ledger_headers: Iterable[str] = LEDGER.headers) -> LedgerMarks:
     """Match a previous 汇总表's marks to the measures of a collect result, in ledger order.
 
-    ``result`` is a collect.CollectResult: its branches' measures, in order,
+    ``result`` is a model.CollectResult: its branches' measures, in order,
     are the rows consolidate writes to 整改总台账.
     """
     ledger_headers = list(ledger_headers)
     marks = carry_committee_marks(previous_summary_path, generated=ledger_headers)
-    rows = [{"支部编号": rec.branch_id or "", "党组织名称": rec.org_name or "", "问题编号": m[0], "整改措施": m[1]}
+    rows = [{ID_HEADERS[0]: rec.branch_id or "", NAME_HEADERS[0]: rec.org_name or "", PID_HEADERS[0]: m.pid,
+             MEASURE_HEADERS[0]: m.measure}
             for rec in result.branches for m in rec.measures]
     before = [dict(r) for r in rows]
     leftovers = marks.apply(rows)

@@ -24,35 +24,23 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import InputError, UsageError, WorkbookError
-from toolkit.branch.read import header_key, read_branch, sheet_rows
-from toolkit.core.values import (BadValue, cell_text, clean_name, clean_text, fold, is_blank, parse_date,
+from toolkit.branch.read import read_branch, sheet_rows
+from toolkit.core.headers import find_sheet, scan_header
+from toolkit.core.keys import branch_key, id_key, name_key
+from toolkit.schema.summary import LEDGER, PROBLEMS
+from toolkit.core.values import (BadValue, cell_text, clean_name, fold, is_blank, parse_date,
                             parse_deadline)
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-SUMMARY_PROBLEMS = "问题总表"
-SUMMARY_MEASURES = "整改总台账"
+SUMMARY_PROBLEMS = PROBLEMS.name
+SUMMARY_MEASURES = LEDGER.name
 MAX_ZIP_MEMBERS = 20000
 MAX_ZIP_MEMBER_BYTES = 50 * 1024 * 1024
 
-# Column headers of the summary workbook's sheets, by our key. The first
-# header is what consolidate writes; the others are names people rename to.
-_SUMMARY_HEADERS: dict[str, tuple[str, ...]] = {
-    "branch_id": ("支部编号",),
-    "org_name": ("党组织名称", "支部名称", "支部"),
-    "pid": ("问题编号",),
-    "level": ("层级",),
-    "owner_problem": ("责任主体",),
-    "category": ("问题类别",),
-    "summary": ("问题概述",),
-    "detail": ("具体表现",),
-    "measure": ("整改措施",),
-    "owner": ("责任人",),
-    "deadline": ("整改时限",),
-    "status": ("完成状态",),
-    "done_date": ("完成日期",),
-    "evidence": ("整改成效及佐证", "整改成效"),
-    "closed_date": ("销号日期",),
-}
+# The columns read back from a previous 汇总表 (headers and their aliases: schema.summary).
+_PROBLEM_KEYS = ("branch_id", "org_name", "pid", "level", "owner", "category", "summary", "detail")
+_MEASURE_KEYS = ("branch_id", "org_name", "pid", "measure", "owner", "deadline", "status", "done_date",
+                 "evidence", "closed_date")
 
 
 @dataclass
@@ -80,8 +68,8 @@ class PreviousCycle:
         self._index()
 
     def _index(self) -> None:
-        self._by_id = {b.branch_id: b for b in self.branches if b.branch_id}
-        self._by_name = {branch_key_name(b.org_name): b for b in self.branches if b.org_name}
+        self._by_id = {id_key(b.branch_id): b for b in self.branches if b.branch_id}
+        self._by_name = {name_key(b.org_name): b for b in self.branches if b.org_name}
 
     def add(self, branch: PrevBranch) -> None:
         self.branches.append(branch)
@@ -89,16 +77,11 @@ class PreviousCycle:
 
     def find(self, branch_id: str | None, org_name: str | None) -> PrevBranch | None:
         """The previous record of a branch: by 支部编号, then by 党组织名称."""
-        if branch_id and branch_id in self._by_id:
-            return self._by_id[branch_id]
+        if branch_id and id_key(branch_id) in self._by_id:
+            return self._by_id[id_key(branch_id)]
         if org_name:
-            return self._by_name.get(branch_key_name(org_name))
+            return self._by_name.get(name_key(org_name))
         return None
-
-
-def branch_key_name(name: str | None) -> str:
-    """党组织名称 as matched: width-folded, no blanks (办公室 党支部 = 办公室党支部)."""
-    return fold(clean_text(name)) if name else ""
 
 
 # --- finding the files ----------------------------------------------------------
@@ -214,10 +197,9 @@ def is_summary_workbook(path: Path) -> bool:
     except WorkbookError:
         return False
     try:
-        names = {header_key(n) for n in wb.sheet_names}
+        return find_sheet(wb.sheet_names, SUMMARY_PROBLEMS) is not None
     finally:
         wb.close()
-    return header_key(SUMMARY_PROBLEMS) in names
 
 
 def load_previous(paths: Iterable[str | os.PathLike]) -> PreviousCycle:
@@ -248,7 +230,7 @@ def load_previous(paths: Iterable[str | os.PathLike]) -> PreviousCycle:
 
 def _keep(cycle: PreviousCycle, chosen: dict, branch: PrevBranch, stamp: float, shown: str) -> None:
     """One record per branch; a later submission replaces an earlier one, said out loud."""
-    key = branch.branch_id or "名称:" + branch_key_name(branch.org_name)
+    key = branch_key(branch.branch_id, branch.org_name)
     if key in chosen:
         old, old_stamp = chosen[key]
         keep, drop = (branch, old) if stamp >= old_stamp else (old, branch)
@@ -268,22 +250,13 @@ def read_previous_branch(path: Path, shown: str = "") -> PrevBranch:
                       source=shown or path.name, problems=problems, measures=measures)
 
 
-def _table(wb, sheet: str) -> tuple[list[dict[str, Any]], dict[str, int]]:
+def _table(wb, sheet, keys: tuple[str, ...]) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Rows of a summary sheet keyed by our column keys, with the Excel row as ``_row``."""
-    real = {header_key(n): n for n in wb.sheet_names}.get(header_key(sheet))
+    real = find_sheet(wb.sheet_names, sheet.name)
     if real is None:
         return [], {}
     rows = sheet_rows(wb, real, 1_000_000)
-    wanted = {header_key(h): key for key, heads in _SUMMARY_HEADERS.items() for h in heads}
-    header_at, cols = 0, {}
-    for r, row in enumerate(rows[:10]):
-        found = {}
-        for c, value in enumerate(row):
-            key = wanted.get(header_key(value))
-            if key and key not in found:
-                found[key] = c
-        if len(found) > len(cols):
-            header_at, cols = r, found
+    header_at, cols = scan_header(rows, sheet.wanted(keys))
     out = []
     for r, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         record = {k: (row[c] if c < len(row) else None) for k, c in cols.items()}
@@ -317,17 +290,17 @@ def read_summary(path: Path, shown: str = "") -> list[PrevBranch]:
     shown = shown or path.name
     wb = open_summary(path)
     try:
-        problems, pcols = _table(wb, SUMMARY_PROBLEMS)
-        measures, _ = _table(wb, SUMMARY_MEASURES)
+        problems, pcols = _table(wb, PROBLEMS, _PROBLEM_KEYS)
+        measures, _ = _table(wb, LEDGER, _MEASURE_KEYS)
     finally:
         wb.close()
     if "pid" not in pcols or "summary" not in pcols:
         raise InputError(f"{shown} 的“{SUMMARY_PROBLEMS}”缺少“问题编号”或“问题概述”列，无法作为上期汇总表读取")
-    branches: dict[tuple[str, str], PrevBranch] = {}
+    branches: dict[str, PrevBranch] = {}
 
     def branch_of(row) -> PrevBranch:
         bid, name = cell_text(row.get("branch_id")), cell_text(row.get("org_name"))
-        key = (bid, branch_key_name(name) if not bid else "")
+        key = branch_key(bid, name)
         if key not in branches:
             branches[key] = PrevBranch(branch_id=bid, org_name=name, source=shown)
         return branches[key]
@@ -335,7 +308,7 @@ def read_summary(path: Path, shown: str = "") -> list[PrevBranch]:
     for row in problems:
         branch_of(row).problems.append({
             "pid": cell_text(row.get("pid")), "level": cell_text(row.get("level")) or None,
-            "owner": clean_name(row["owner_problem"]) if not is_blank(row.get("owner_problem")) else None,
+            "owner": clean_name(row["owner"]) if not is_blank(row.get("owner")) else None,
             "category": cell_text(row.get("category")) or None, "summary": cell_text(row.get("summary")),
             "detail": cell_text(row.get("detail")) or None,
         })

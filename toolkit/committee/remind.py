@@ -6,6 +6,9 @@ Finished measures (已完成, or closed by the committee: 党委销号 / 销号�
 and 长期坚持 measures are never chased. Each notice is written twice: as a
 GB/T 9704 styled .docx to print or file, and as plain .txt to paste into a
 messaging group, which is how most reminders actually reach a secretary.
+
+This module only decides who is reminded of what and words it; the files are
+written by writers/notices.py, wired by workflows/remind.py.
 """
 
 from __future__ import annotations
@@ -16,15 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.committee.collect import DUE_SOON_DAYS, ST_DUE_SOON, ST_OVERDUE, measure_status
-from toolkit.errors import InputError
-from toolkit.io.fsutil import atomic_path, ensure_dir, inside, safe_filename
-from toolkit.committee.previous import SUMMARY_MEASURES, branch_key_name, open_summary_input
-from toolkit.branch.read import header_key, sheet_rows
+from toolkit.branch.read import sheet_rows
+from toolkit.committee.previous import open_summary_input
+from toolkit.core.headers import find_sheet, scan_header
+from toolkit.core.keys import branch_key
+from toolkit.core.status import DUE_SOON_DAYS, ST_DUE_SOON, ST_OVERDUE, measure_status
 from toolkit.core.values import BadValue, cell_text, clean_text, format_date, is_blank, parse_deadline
+from toolkit.errors import InputError
+from toolkit.schema.summary import LEDGER, MISSING, OVERVIEW
 
-MISSING_SHEET = "未报送"
-OVERVIEW_SHEET = "总览"
+_LEDGER_KEYS = ("branch_id", "org_name", "pid", "summary", "measure", "owner", "deadline", "status", "done_date",
+                "closed_date", "closed_by_committee")
+_MISSING_KEYS = ("branch_id", "org_name", "note")
 
 
 @dataclass
@@ -60,22 +66,30 @@ class RemindResult:
     meeting: str  # e.g. 2023年度组织生活会, from 总览
 
 
-def _rows(wb, sheet: str, must: str) -> list[dict[str, Any]]:
-    real = {header_key(n): n for n in wb.sheet_names}.get(header_key(sheet))
+def _rows(wb, sheet, keys: tuple[str, ...], must: str) -> list[dict[str, Any]]:
+    """A 汇总表 sheet's rows keyed by our column keys (headers and aliases: schema.summary)."""
+    real = find_sheet(wb.sheet_names, sheet.name)
     if real is None:
         return []
     rows = sheet_rows(wb, real, 2_000_000)
-    at = next((r for r, row in enumerate(rows[:10]) if any(header_key(v) == must for v in row)), None)
-    if at is None:
+    at, cols = scan_header(rows, sheet.wanted(keys))
+    if must not in cols:
         return []
-    heads = [header_key(h) for h in rows[at]]
-    return [{h: (row[i] if i < len(row) else None) for i, h in enumerate(heads) if h}
-            for row in rows[at + 1:]]
+    return [{k: (row[c] if c < len(row) else None) for k, c in cols.items()} for row in rows[at + 1:]]
 
 
 def _closed_by_committee(row: dict[str, Any]) -> bool:
     # The committee's closure counts even when the branch never updated its row.
-    return not is_blank(row.get("党委销号")) or not is_blank(row.get("销号日期"))
+    return not is_blank(row.get("closed_by_committee")) or not is_blank(row.get("closed_date"))
+
+
+def _is_branch_row(bid: str, name: str, note: str) -> bool:
+    """A 未报送 row names a branch by its name, or by its 支部编号 with why it is listed.
+
+    Anything else is a note written into the sheet (older versions put "未提供周期设置表…"
+    under 支部编号): never a branch, never a notice named after a sentence.
+    """
+    return bool(name) or bool(bid and note)
 
 
 def _deadline(value: Any) -> dt.date | str | None:
@@ -89,57 +103,65 @@ def _deadline(value: Any) -> dt.date | str | None:
 
 def read_reminders(summary_path: str | os.PathLike, as_of: dt.date) -> RemindResult:
     """Who has something to do as of a date, from a 汇总表.xlsx."""
-    path = Path(summary_path)
-    wb = open_summary_input(path)
-    try:
-        names = {header_key(n) for n in wb.sheet_names}
-        if header_key(SUMMARY_MEASURES) not in names or header_key(MISSING_SHEET) not in names:
-            raise InputError(f"{path.name} 不是 orglife collect 生成的汇总表（缺少“{SUMMARY_MEASURES}”"
-                             f"或“{MISSING_SHEET}”工作表）")
-        ledger = _rows(wb, SUMMARY_MEASURES, "问题编号")
-        missing = _rows(wb, MISSING_SHEET, "党组织名称")
-        real_overview = {header_key(n): n for n in wb.sheet_names}.get(header_key(OVERVIEW_SHEET))
-        overview = sheet_rows(wb, real_overview, 1) if real_overview else []
-    finally:
-        wb.close()
-    meeting = ""
-    if overview and overview[0] and not is_blank(overview[0][0]):
-        meeting = clean_text(overview[0][0]).removesuffix("汇总")
-
+    ledger, missing, meeting = _read_summary(Path(summary_path))
     notices: dict[str, Notice] = {}
 
     def notice_for(bid: str, name: str) -> Notice:
-        key = f"id:{bid}" if bid else f"name:{branch_key_name(name)}"
+        key = branch_key(bid, name)
         if key not in notices:
             notices[key] = Notice(branch_id=bid, org_name=name)
         return notices[key]
 
     for row in missing:
-        bid, name = cell_text(row.get("支部编号")), cell_text(row.get("党组织名称"))
-        if not bid and not name:
-            continue  # the sheet's note when no 支部名册 was given
-        notice_for(bid, name).unreported = cell_text(row.get("情况")) or "未收到填报表"
+        bid, name, note = (cell_text(row.get(k)) for k in _MISSING_KEYS)
+        if _is_branch_row(bid, name, note):
+            notice_for(bid, name).unreported = note or "未收到填报表"
     for row in ledger:
-        if _closed_by_committee(row):
-            continue
-        deadline = _deadline(row.get("整改时限"))
-        # the same classification as 整改总台账's status column
-        state = measure_status(deadline, cell_text(row.get("完成状态")) or None,
-                               not is_blank(row.get("完成日期")), as_of)
-        if state not in (ST_OVERDUE, ST_DUE_SOON):
-            continue
-        days = (deadline - as_of).days
-        item = Item(pid=cell_text(row.get("问题编号")), summary=cell_text(row.get("问题概述")),
-                    measure=cell_text(row.get("整改措施")), owner=cell_text(row.get("责任人")),
-                    deadline=deadline, days=days)
-        n = notice_for(cell_text(row.get("支部编号")), cell_text(row.get("党组织名称")))
-        (n.overdue if state == ST_OVERDUE else n.due_soon).append(item)
+        bid, name = cell_text(row.get("branch_id")), cell_text(row.get("org_name"))
+        item, state = _open_item(row, as_of)
+        if item is not None and (bid or name):
+            n = notice_for(bid, name)
+            (n.overdue if state == ST_OVERDUE else n.due_soon).append(item)
     result = [n for n in notices.values() if n.unreported or n.overdue or n.due_soon]
     for n in result:
         n.overdue.sort(key=lambda i: (i.deadline, i.pid))
         n.due_soon.sort(key=lambda i: (i.deadline, i.pid))
         n.text = notice_text(n, as_of, meeting)
     return RemindResult(as_of=as_of, notices=result, meeting=meeting)
+
+
+def _read_summary(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
+    """整改总台账 and 未报送 rows, and the meeting named in 总览's title."""
+    wb = open_summary_input(path)
+    try:
+        if find_sheet(wb.sheet_names, LEDGER.name) is None or find_sheet(wb.sheet_names, MISSING.name) is None:
+            raise InputError(f"{path.name} 不是 orglife collect 生成的汇总表（缺少“{LEDGER.name}”"
+                             f"或“{MISSING.name}”工作表）")
+        ledger = _rows(wb, LEDGER, _LEDGER_KEYS, "pid")
+        missing = _rows(wb, MISSING, _MISSING_KEYS, "org_name")
+        real_overview = find_sheet(wb.sheet_names, OVERVIEW.name)
+        overview = sheet_rows(wb, real_overview, 1) if real_overview else []
+    finally:
+        wb.close()
+    meeting = ""
+    if overview and overview[0] and not is_blank(overview[0][0]):
+        meeting = clean_text(overview[0][0]).removesuffix("汇总")
+    return ledger, missing, meeting
+
+
+def _open_item(row: dict[str, Any], as_of: dt.date) -> tuple[Item | None, str]:
+    """The ledger row as an item to chase (overdue or due soon), else None."""
+    if _closed_by_committee(row):
+        return None, ""
+    deadline = _deadline(row.get("deadline"))
+    # the same classification as 整改总台账's status column
+    state = measure_status(deadline, cell_text(row.get("status")) or None, not is_blank(row.get("done_date")), as_of)
+    if state not in (ST_OVERDUE, ST_DUE_SOON):
+        return None, state
+    item = Item(pid=cell_text(row.get("pid")), summary=cell_text(row.get("summary")),
+                measure=cell_text(row.get("measure")), owner=cell_text(row.get("owner")),
+                deadline=deadline, days=(deadline - as_of).days)
+    return item, state
 
 
 _NUM = "一二三四五六七八九十"
@@ -173,7 +195,7 @@ def notice_sections(n: Notice, meeting: str) -> list[tuple[str, list[str]]]:
     return [(f"{_NUM[i]}、{head}", lines) for i, (head, lines) in enumerate(sections)]
 
 
-def _closing(n: Notice) -> str:
+def closing(n: Notice) -> str:
     if n.overdue or n.due_soon:
         return ("请对照整改台账抓紧推进，完成后在整改台账中更新完成状态、完成日期和整改成效及佐证，"
                 "并重新报送填报表。")
@@ -185,8 +207,8 @@ def notice_text(n: Notice, as_of: dt.date, meeting: str, sender: str = "") -> st
     for head, body in notice_sections(n, meeting):
         lines.append(head)
         lines.extend(body)
-    if _closing(n):
-        lines.append(_closing(n))
+    if closing(n):
+        lines.append(closing(n))
     if sender:
         lines.append(sender)
     lines.append(format_date(as_of))
@@ -199,49 +221,3 @@ def meeting_kind(meeting: str) -> str:
         if kind in (meeting or ""):
             return kind
     return "组织生活会"
-
-
-def _write_docx(target: Path, n: Notice, as_of: dt.date, meeting: str, sender: str) -> None:
-    from toolkit.writers.docx_format import STYLE, new_gbt9704_document
-
-    doc = new_gbt9704_document()
-    doc.add_paragraph(f"关于抓紧办理{meeting_kind(meeting)}有关事项的提醒", style=STYLE.title)
-    doc.add_paragraph(f"{n.name}：", style=STYLE.addressee)
-    doc.add_paragraph(f"截至{format_date(as_of)}，你支部有以下事项需要办理：", style=STYLE.body)
-    sections = notice_sections(n, meeting)
-    for head, body in sections:
-        # an unnumbered single item is a sentence of the notice, not a 黑体 heading
-        doc.add_paragraph(head, style=STYLE.h1 if len(sections) > 1 else STYLE.body)
-        for line in body:
-            doc.add_paragraph(line, style=STYLE.body)
-    if _closing(n):
-        doc.add_paragraph(_closing(n), style=STYLE.body)
-    doc.add_paragraph("", style=STYLE.body)
-    if sender:
-        doc.add_paragraph(sender, style=STYLE.signature)
-    doc.add_paragraph(format_date(as_of), style=STYLE.signature)
-    with atomic_path(target) as tmp:
-        doc.save(str(tmp))
-
-
-def remind(summary_path: str | os.PathLike, out_dir: str | os.PathLike, *, as_of: dt.date | None = None,
-           sender: str = "") -> RemindResult:
-    """Write <党组织名称>_催办提醒.docx and .txt for every branch with something to do."""
-    as_of = as_of or dt.date.today()
-    result = read_reminders(summary_path, as_of)
-    out_dir = ensure_dir(out_dir)
-    used: set[str] = set()
-    for n in result.notices:
-        n.text = notice_text(n, as_of, result.meeting, sender)
-        stem = safe_filename(n.name)
-        if stem in used:
-            stem = f"{stem}_{safe_filename(n.branch_id)}"
-        used.add(stem)
-        n.docx = inside(out_dir, f"{stem}_催办提醒.docx")
-        n.txt = inside(out_dir, f"{stem}_催办提醒.txt")
-        _write_docx(n.docx, n, as_of, result.meeting, sender)
-        with atomic_path(n.txt) as tmp:
-            # With a BOM, older Windows Notepad opens the text as UTF-8 instead of mangling it.
-            tmp.write_text(n.text, encoding="utf-8-sig")
-    return result
-

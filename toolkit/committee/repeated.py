@@ -29,7 +29,9 @@ from rapidfuzz import fuzz, process
 
 from toolkit.errors import Issue, IssueCode
 from toolkit.messages import issue
-from toolkit.committee.previous import PreviousCycle, branch_key_name, text_key
+from toolkit.committee.previous import PreviousCycle, text_key
+from toolkit.core.keys import id_key, name_key
+from toolkit.schema.summary import PROBLEMS as SUMMARY_PROBLEMS
 from toolkit.branch.read import Branch
 from toolkit.schema.workbooks import PROBLEMS
 
@@ -39,11 +41,7 @@ MIN_CHARS = 6
 
 # Keys accepted in problem mappings: ours, or the Chinese headers of 问题总表.
 _ALIASES = {
-    "branch_id": ("branch_id", "支部编号"),
-    "org_name": ("org_name", "党组织名称"),
-    "pid": ("pid", "问题编号"),
-    "summary": ("summary", "问题概述"),
-    "category": ("category", "问题类别"),
+    **{key: (key, SUMMARY_PROBLEMS.header(key)) for key in ("branch_id", "org_name", "pid", "summary", "category")},
     "where": ("where", "位置"),
 }
 
@@ -89,7 +87,7 @@ def as_ref(problem: ProblemRef | Mapping[str, Any]) -> ProblemRef:
 def _group(problems: Iterable[ProblemRef]) -> dict[tuple[str, str], list[ProblemRef]]:
     groups: dict[tuple[str, str], list[ProblemRef]] = defaultdict(list)
     for p in problems:
-        groups[(p.branch_id, branch_key_name(p.org_name))].append(p)
+        groups[(id_key(p.branch_id), name_key(p.org_name))].append(p)
     return groups
 
 
@@ -172,24 +170,21 @@ def counts_by_branch(repeats: Iterable[Repeat]) -> dict[tuple[str, str], int]:
 
 # --- collect ---------------------------------------------------------------------------
 
-def flag_collected(records, previous: PreviousCycle) -> list[Repeat]:
-    """Flag repeats on collect's BranchRecords: a warning in each record's issues and
-    ``counts["重复问题"]``, so 校验问题 lists them and 支部情况 counts them per branch."""
-    records = list(records)
-    current = []
-    for n, rec in enumerate(records):
-        rec.counts["重复问题"] = 0
-        # pid, level, owner, category, summary, detail, source, Excel row (collect.PROBLEM_FIELDS)
-        current.extend(ProblemRef(branch_id=rec.branch_id or "", org_name=rec.org_name or "", pid=p[0] or "",
-                                  summary=p[4], category=p[3] or "", where=f"{n}!{_where(p[7])}")
-                       for p in rec.problems if p[4])
-    repeats = find_repeats(current, previous_refs(previous))
-    for r in repeats:
+def collected_repeats(records: list, previous: PreviousCycle) -> dict[int, list[Issue]]:
+    """Repeat warnings for collect's BranchRecords, by the record's position in ``records``.
+
+    The records are not changed: the collect workflow files the warnings in
+    each record's issues and counts them per branch.
+    """
+    current = [ProblemRef(branch_id=rec.branch_id or "", org_name=rec.org_name or "", pid=p.pid or "",
+                          summary=p.summary, category=p.category or "", where=f"{n}!{_where(p.row)}")
+               for n, rec in enumerate(records) for p in rec.problems if p.summary]
+    flags: dict[int, list[Issue]] = defaultdict(list)
+    for r in find_repeats(current, previous_refs(previous)):
         n, cell = r.current.where.split("!", 1)
-        rec = records[int(n)]
-        rec.issues.append(issue(IssueCode.REPEATED_PROBLEM, PROBLEMS.name, cell, r.current.pid, reason=r.reason))
-        rec.counts["重复问题"] += 1
-    return repeats
+        flags[int(n)].append(issue(IssueCode.REPEATED_PROBLEM, PROBLEMS.name, cell, r.current.pid,
+                                   reason=r.reason))
+    return dict(flags)
 
 
 def _where(row) -> str:

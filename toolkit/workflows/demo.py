@@ -73,7 +73,7 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
              progress: bool = True) -> int:
     """Run the sample cycle end to end, telling ``say`` what happens. Returns the exit status."""
     from toolkit.branch.validate import check_file, counts
-    from toolkit.committee.collect import collect
+    from toolkit.workflows.collect import collect
     from toolkit.writers.render import render_branch
 
     out = ensure_dir(out)

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from toolkit.committee.model import APPRAISALS, CollectResult
 from toolkit.errors import IssueCode
 from toolkit.io.fsutil import atomic_path
 from toolkit.core.values import format_date, percent
 
 GRADES = ("优秀", "合格", "基本合格", "不合格")
-NOT_GRADED = "不评定"
-APPRAISALS = (*GRADES, NOT_GRADED)
+NOT_GRADED = APPRAISALS[-1]  # 不评定: probationary members are not graded
 BLANK = "未填"
 TITLE = "民主评议情况汇总表"
 
@@ -53,8 +53,8 @@ class AppraisalRow:
         return self.counts.get("优秀", 0) / rated if rated else None
 
 
-def rows_from_collect(result) -> list[AppraisalRow]:
-    """One row per reported branch of a collect.CollectResult, with the rules' findings as notes."""
+def rows_from_collect(result: CollectResult) -> list[AppraisalRow]:
+    """One row per reported branch of a collect result, with the rules' findings as notes."""
     out = []
     for rec in result.branches:
         c = dict(rec.counts)
@@ -137,7 +137,7 @@ def _fill(doc, table, body: list[list[str]], style) -> None:
         tbl.append(row)
 
 
-def write_for_collect(result, out_dir: str | os.PathLike) -> Path:
+def write_for_collect(result: CollectResult, out_dir: str | os.PathLike) -> Path:
     """The committee's 民主评议情况汇总表 beside 汇总表.xlsx."""
     info = result.cycle_info or {}
     prefix = f"{info['year']}年度" if info.get("year") else ""

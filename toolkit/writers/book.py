@@ -28,7 +28,7 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT, WD_TAB_LEADER
@@ -37,7 +37,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
-from toolkit.committee.collect import DONE, CollectResult
+from toolkit.committee.model import DONE, BookResult, CollectResult
 from toolkit.writers.docx_format import MARGINS_MM, PAGE_WIDTH_MM, STYLE, add_field
 from toolkit.io.fsutil import atomic_path, ensure_dir
 from toolkit.core.values import format_date
@@ -57,15 +57,6 @@ class _Entry:
     path: str
     shown: str
     name: str
-
-
-@dataclass
-class BookResult:
-    path: Path
-    included: list[str] = field(default_factory=list)  # branch names, in book order
-    omitted: list[tuple[str, str]] = field(default_factory=list)  # (branch, why it is not in the book)
-    pdf: Path | None = None
-    composed: int = 0  # documents joined through docxcompose rather than moved directly
 
 
 def title_lines(cycle_info: dict) -> list[str]:
@@ -102,7 +93,8 @@ def _render_chunk(task: tuple[int, list[_Entry], str]) -> tuple[str | None, list
     from docx import Document
 
     from toolkit.errors import WorkbookError
-    from toolkit.writers.render import TEMPLATE_DIR, build_context, render_docx
+    from toolkit.branch.context import build_context
+    from toolkit.writers.render import TEMPLATE_DIR, render_docx
     from toolkit.branch.validate import check_file
 
     number, chunk, folder = task
@@ -316,16 +308,14 @@ def _run(tasks, jobs: int):
 
 
 def write_book(result: CollectResult, out_dir: str | os.PathLike, *, pdf: bool = False,
-               jobs: int | None = None) -> Path:
-    """情况报告汇编.docx (and .pdf with ``pdf``) in out_dir; ``result.book`` says who is in it and who is not."""
+               jobs: int | None = None) -> BookResult:
+    """情况报告汇编.docx (and .pdf with ``pdf``) in out_dir: who is in it and who is not."""
     book = build_book(result, out_dir, jobs=jobs)
-    result.book = book
     if pdf:
         from toolkit.io.pdf import convert_to_pdf
 
         [book.pdf] = convert_to_pdf([book.path], out_dir, timeout=pdf_timeout(len(book.included)))
-        result.pdf_paths.append(book.pdf)
-    return book.path
+    return book
 
 
 def pdf_timeout(branches: int) -> float:

@@ -21,7 +21,8 @@ from pathlib import Path
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Mm
 
-from toolkit.committee.collect import OTHER_CATEGORY, CollectResult, measure_status, ST_OVERDUE
+from toolkit.committee.model import OTHER_CATEGORY, CollectResult, Problem
+from toolkit.core.status import ST_OVERDUE, measure_status
 from toolkit.writers.docx_format import STYLE, new_gbt9704_document
 from toolkit.io.fsutil import atomic_path
 from toolkit.core.wording import TITLE_LINE_WIDTH, bare, category_heading, cn_number, lead, title_width
@@ -150,31 +151,41 @@ def _preparation(w: _Writer, result: CollectResult) -> None:
 def _meetings(w: _Writer, result: CollectResult) -> None:
     fig = result.figures
     w.h1("会议召开情况")
-    dates = sorted(r.info["meeting_date"] for r in result.branches
-                   if isinstance(r.info.get("meeting_date"), dt.date))
-    if dates:
-        first, last = format_date(dates[0]), format_date(dates[-1])
-        if dates[0].year == dates[-1].year:  # 2023年8月24日至9月8日, the year said once
-            last = last.removeprefix(f"{dates[-1].year}年")
-        span = f"于{first}召开" if dates[0] == dates[-1] else f"于{first}至{last}相继召开"
-    else:
-        span = "召开"
     meeting = result.cycle_info.get("meeting_type") or "组织生活会"
     absent = f"；因故缺席{fig['请假']}人，均已说明原因" if fig["请假"] else ""
-    w.para(f"已报送的{fig['已报送']}个党支部{span}了{meeting}。应参会党员{fig['应到']}人，实到{fig['实到']}人，"
-           f"参会率{percent(fig['实到'], fig['应到'])}{absent}。")
+    w.para(f"已报送的{fig['已报送']}个党支部{_meeting_span(result)}了{meeting}。应参会党员{fig['应到']}人，"
+           f"实到{fig['实到']}人，参会率{percent(fig['实到'], fig['应到'])}{absent}。")
+    w.para(_guests_paragraph(result) or "各党支部报送的材料中未填写上级领导参加或出席指导的情况。")
+    appraisal = _appraisal_paragraph(fig)
+    if appraisal:
+        w.para(appraisal)
 
+
+def _meeting_span(result: CollectResult) -> str:
+    """召开 / 于2023年8月24日召开 / 于2023年8月24日至9月8日相继召开."""
+    dates = sorted(r.info["meeting_date"] for r in result.branches
+                   if isinstance(r.info.get("meeting_date"), dt.date))
+    if not dates:
+        return "召开"
+    first, last = format_date(dates[0]), format_date(dates[-1])
+    if dates[0].year == dates[-1].year:  # 2023年8月24日至9月8日, the year said once
+        last = last.removeprefix(f"{dates[-1].year}年")
+    return f"于{first}召开" if dates[0] == dates[-1] else f"于{first}至{last}相继召开"
+
+
+def _guests_paragraph(result: CollectResult) -> str:
+    """Who came as an ordinary member, who came to guide, how many observed; "" when nobody."""
     ordinary: list[str] = []
     guidance: dict[str, list[str]] = defaultdict(list)
     observers = 0
     for rec in result.branches:
         org = rec.org_name or rec.branch_id
-        for name, _title, mode in rec.guests:
-            if mode == "以普通党员身份参加":
-                ordinary.append(f"{name}同志以普通党员身份参加{org}的组织生活会")
-            elif mode == "出席指导":
-                guidance[name].append(org)
-            elif mode == "列席":
+        for guest in rec.guests:
+            if guest.mode == "以普通党员身份参加":
+                ordinary.append(f"{guest.name}同志以普通党员身份参加{org}的组织生活会")
+            elif guest.mode == "出席指导":
+                guidance[guest.name].append(org)
+            elif guest.mode == "列席":
                 observers += 1
     parts = []
     if ordinary:
@@ -190,21 +201,21 @@ def _meetings(w: _Writer, result: CollectResult) -> None:
         parts.append(f"{shown}的组织生活会，加强了对基层党支部的监督指导。")
     if observers:
         parts.append(f"另有{observers}人次列席有关党支部会议。")
-    if parts:
-        w.para("".join(parts))
-    else:
-        w.para("各党支部报送的材料中未填写上级领导参加或出席指导的情况。")
+    return "".join(parts)
 
+
+def _appraisal_paragraph(fig: dict) -> str:
     ev = fig["评议"]
     grades = ("优秀", "合格", "基本合格", "不合格")
     rated = sum(ev[g] for g in grades)
-    if rated:
-        # Only branches that filled in grades held the appraisal: "各党支部同步" would overstate it.
-        held = sum(1 for p in fig["per_branch"] if any(p.get(g) for g in grades))
-        who = "各党支部" if held == fig["已报送"] else f"{held}个党支部"
-        shown = "、".join(f"{g}{ev[g]}人" for g in grades if ev[g])  # a 0 count is left out, not read aloud
-        not_rated = f"，预备党员等不评定等次{ev['不评定']}人" if ev["不评定"] else ""
-        w.para(f"{who}在会上开展了民主评议党员，参评党员{rated}人，评定为{shown}{not_rated}。")
+    if not rated:
+        return ""
+    # Only branches that filled in grades held the appraisal: "各党支部同步" would overstate it.
+    held = sum(1 for p in fig["per_branch"] if any(p.get(g) for g in grades))
+    who = "各党支部" if held == fig["已报送"] else f"{held}个党支部"
+    shown = "、".join(f"{g}{ev[g]}人" for g in grades if ev[g])  # a 0 count is left out, not read aloud
+    not_rated = f"，预备党员等不评定等次{ev['不评定']}人" if ev["不评定"] else ""
+    return f"{who}在会上开展了民主评议党员，参评党员{rated}人，评定为{shown}{not_rated}。"
 
 
 def excerpt(text: str, limit: int = 90) -> str:
@@ -222,12 +233,12 @@ def excerpt(text: str, limit: int = 90) -> str:
     return out if not out or out.endswith(("。", "！", "？", "……")) else out + "。"
 
 
-def representative(problems: list[tuple[str, tuple]], n: int) -> list[tuple[str, tuple]]:
+def representative(problems: list[tuple[str, Problem]], n: int) -> list[tuple[str, Problem, int]]:
     """The problems most branches share (by 问题概述), one example each, else distinct branches first."""
-    groups: dict[str, list[tuple[str, tuple]]] = defaultdict(list)
+    groups: dict[str, list[tuple[str, Problem]]] = defaultdict(list)
     for org, p in problems:
-        if p[4]:
-            groups[fold(p[4])].append((org, p))
+        if p.summary:
+            groups[fold(p.summary)].append((org, p))
     # stable sort: equally shared problems keep the order branches listed them in
     ranked = sorted(groups.values(), key=lambda g: -len({o for o, _ in g}))
     picked, orgs = [], set()
@@ -245,10 +256,10 @@ def _problems(w: _Writer, result: CollectResult) -> None:
     w.h1("查摆问题情况")
     w.para(f"各党支部共查摆问题{fig['问题']}条，其中支部班子问题{fig['支部班子问题']}条、"
            f"党员个人问题{fig['党员个人问题']}条。按类别分布如下：")
-    by_cat: dict[str, list[tuple[str, tuple]]] = defaultdict(list)
+    by_cat: dict[str, list[tuple[str, Problem]]] = defaultdict(list)
     for rec in result.branches:
         for p in rec.problems:
-            cat = p[3] if p[3] in result.categories else OTHER_CATEGORY
+            cat = p.category if p.category in result.categories else OTHER_CATEGORY
             by_cat[cat].append((rec.org_name or rec.branch_id, p))
     i = 0
     for cat in (*result.categories, OTHER_CATEGORY):
@@ -260,8 +271,8 @@ def _problems(w: _Writer, result: CollectResult) -> None:
         head = f"（{cn_number(i)}）{label}。"
         body = f"共{len(items)}条，占{percent(len(items), fig['问题'])}。"
         for k, (org, p, shared) in enumerate(representative(items, EXAMPLES_PER_CATEGORY), start=1):
-            body += f"{lead(k)}{_sentence(p[4])}"
-            detail = excerpt(re.sub(r"^(比如|例如|如)[，,：:]?", "", (p[5] or "").strip().replace("\n", "")))
+            body += f"{lead(k)}{_sentence(p.summary)}"
+            detail = excerpt(re.sub(r"^(比如|例如|如)[，,：:]?", "", (p.detail or "").strip().replace("\n", "")))
             example = f"如{org}：{detail}" if detail else f"（{org}）"
             if shared > 1:
                 example = f"{shared}个党支部查摆了此类问题，{example}"
@@ -283,7 +294,7 @@ def _rectification(w: _Writer, result: CollectResult) -> None:
            + (f"；{rest}。" if rest else "。"))
     overdue = Counter()
     for rec in result.branches:
-        n = sum(1 for m in rec.measures if measure_status(m[3], m[4], m[5], result.as_of) == ST_OVERDUE)
+        n = sum(1 for m in rec.measures if measure_status(m.deadline, m.status, m.done_date, result.as_of) == ST_OVERDUE)
         if n:
             overdue[rec.org_name or rec.branch_id] = n
     if overdue:
@@ -309,10 +320,8 @@ def _not_reported(w: _Writer, result: CollectResult) -> None:
         w.para(f"本次共收到{fig['已报送']}个党支部的填报表（未提供支部名册，无法核对未报送的支部）。")
     elif result.missing:
         # collect knows which branches sent nothing and which sent files it could not use: say which.
-        sent_nothing = [b.get("org_name") or b.get("branch_id") for b in result.missing
-                        if not str(b.get("note", "")).startswith("收到的文件")]
-        unusable = [b.get("org_name") or b.get("branch_id") for b in result.missing
-                    if str(b.get("note", "")).startswith("收到的文件")]
+        sent_nothing = [b.get("org_name") or b.get("branch_id") for b in result.missing if not b.get("refused")]
+        unusable = [b.get("org_name") or b.get("branch_id") for b in result.missing if b.get("refused")]
         clauses = []
         for names, what in ((sent_nothing, "尚未报送材料"), (unusable, "报送的文件无法使用，需重新报送")):
             if names:

@@ -1,0 +1,159 @@
+"""The collected model: what ``collect`` makes of the returned workbooks.
+
+Records are compact and picklable (worker processes send them back) and named:
+problems and measures are NamedTuples, so readers write ``p.summary``, never
+a position. Writers import this module, never ``committee.collect``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from toolkit.errors import Issue, Severity
+
+# Outcomes in 文件清单 (fixed by the workbook contract).
+DONE, HAS_ERRORS, DUPLICATE, UNREADABLE, NOT_BRANCH = "已汇总", "有错误", "重复提交", "无法读取", "非填报表"
+OUTCOMES = (DONE, HAS_ERRORS, DUPLICATE, UNREADABLE, NOT_BRANCH)
+
+APPRAISALS = ("优秀", "合格", "基本合格", "不合格", "不评定")
+OTHER_CATEGORY = "其他（类别未填或不在本次类别中）"
+
+
+class Problem(NamedTuple):
+    """One row of a branch's 问题清单, as the summary keeps it."""
+
+    pid: Any
+    level: Any
+    owner: Any
+    category: Any
+    summary: Any
+    detail: Any
+    source: Any
+    row: Any  # the Excel row in the branch's own sheet
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Problem:
+        return cls(*(row.get(k) for k in PROBLEM_KEYS))
+
+
+class Measure(NamedTuple):
+    """One row of a branch's 整改台账, as the summary keeps it."""
+
+    pid: Any
+    measure: Any
+    owner: Any
+    deadline: Any
+    status: Any
+    done_date: Any
+    evidence: Any
+    closed_date: Any
+    row: Any
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Measure:
+        return cls(*(row.get(k) for k in MEASURE_KEYS))
+
+
+# The reader's row keys, in field order ("_row" is the reader's name for the Excel row).
+PROBLEM_KEYS = (*Problem._fields[:-1], "_row")
+MEASURE_KEYS = (*Measure._fields[:-1], "_row")
+
+
+class Guest(NamedTuple):
+    name: str
+    title: str
+    mode: str
+
+
+@dataclass
+class InputFile:
+    """One file the committee handed in, wherever it came from."""
+
+    shown: str  # what people see: folder-relative path, or 压缩包.zip/内部路径
+    path: str  # where it can be read on disk (a temp copy for zip entries)
+    mtime: float
+    size: int
+    outcome: str = ""
+    reason: str = ""
+    branch_key: str = ""
+    org_name: str = ""
+    branch_id: str = ""
+    # Facts decided while assembling, kept as data so nobody parses ``reason`` for them:
+    other_cycle: str = ""  # the file's 周期编号 when it belongs to another cycle
+    off_roster: bool = False  # used, but its branch is not in the 支部名册
+
+
+@dataclass
+class BranchRecord:
+    """What the summary needs from one branch workbook (picklable, compact)."""
+
+    file: str
+    meta: dict[str, str]
+    saved: str  # docProps modified time written by Excel/WPS on save, "" when absent
+    org_name: str
+    branch_id: str
+    info: dict[str, Any]
+    counts: dict[str, int]
+    guests: list[Guest]
+    problems: list[Problem]
+    measures: list[Measure]
+    issues: list[Issue]
+    categories: tuple[str, ...] = ()
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.issues if i.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.issues) - self.errors
+
+
+@dataclass
+class BookResult:
+    """情况报告汇编.docx: who is in it and who is not."""
+
+    path: Path
+    included: list[str] = field(default_factory=list)  # branch names, in book order
+    omitted: list[tuple[str, str]] = field(default_factory=list)  # (branch, why it is not in the book)
+    pdf: Path | None = None
+    composed: int = 0  # documents joined through docxcompose rather than moved directly
+
+
+@dataclass
+class CollectResult:
+    files: list[InputFile]
+    branches: list[BranchRecord]  # the records used, in summary order
+    # 支部名册 rows with no usable workbook, plus "note" (why, in Chinese) and "refused"
+    # (names of received files that may have been theirs but could not be used)
+    missing: list[dict[str, Any]]
+    roster: list[dict[str, Any]]
+    categories: tuple[str, ...]
+    as_of: dt.date
+    cycle_id: str
+    cycle_info: dict[str, Any]
+    others: list[BranchRecord] = field(default_factory=list)  # duplicates and other cycles
+    figures: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, for benchmarks
+    summary_path: Path | None = None
+    report_path: Path | None = None
+    appraisal_path: Path | None = None  # 民主评议情况汇总表.docx
+    pdf_paths: list[Path] = field(default_factory=list)
+    book: BookResult | None = None  # with --book
+
+    def outcome_counts(self) -> Counter:
+        return Counter(f.outcome for f in self.files)
+
+    @property
+    def ok(self) -> bool:
+        """True when no input had errors or could not be read."""
+        counts = self.outcome_counts()
+        return not counts[HAS_ERRORS] and not counts[UNREADABLE]
+
+
+def branch_state(rec: BranchRecord) -> str:
+    return HAS_ERRORS if rec.errors else DONE
