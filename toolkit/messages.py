@@ -66,7 +66,7 @@ FILE_CATALOGUE: dict[FileCode, str] = {
     FileCode.WRONG_KIND: "{name} 是“{kind}”，不是{expect}，请提交{expect}",
     FileCode.NOT_BRANCH_LAYOUT: "{name} 不是{expect}：没有找到{sheets}等工作表，请使用 orglife template 生成的模板填写",
     FileCode.ENCRYPTED: "{name}{what}已加密，请取消密码后重新提交",
-    FileCode.DAMAGED: "{name}{what}已损坏，无法读取（{error}），" + _REOPEN,
+    FileCode.DAMAGED: "{name}{what}已损坏，无法读取（{error}），{todo}",
     FileCode.ZIP_BOMB: "{name}{what}解压后 {mb} MB{ratio}，远超正常工作簿，疑似恶意文件（压缩炸弹），已拒绝读取",
     FileCode.ENTITY_BOMB: "{name} 中的 {part} 含有 XML 实体声明（DOCTYPE/ENTITY），正常的 Excel 文件不会有，"
                           "疑似恶意文件（实体炸弹），已拒绝读取",
@@ -87,6 +87,7 @@ FILE_CATALOGUE: dict[FileCode, str] = {
 def file_text(code: FileCode, name: str = "", **fields) -> str:
     """The Chinese text of a file-level outcome; without ``name``, a 文件清单 reason."""
     fields.setdefault("what", " 文件")
+    fields.setdefault("todo", _REOPEN)
     text = FILE_CATALOGUE[FileCode(code)].format(name=name, **fields)
     return text.strip(" ：") if name else text.replace("文件 ：", "文件：").strip(" ：")
 

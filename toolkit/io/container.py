@@ -59,6 +59,27 @@ MIN_SHARED_STRING_BYTES = 12
 MAX_SHARED_STRINGS = 1_000_000
 CHUNK = 1024 * 1024
 
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one kind of workbook may cost to open."""
+
+    file_bytes: int = MAX_FILE_BYTES
+    unzipped_bytes: int = MAX_UNZIPPED_BYTES
+    part_bytes: int = MAX_PART_BYTES
+    entries: int = MAX_ENTRIES
+    sheet_rows: int = MAX_SHEET_ROWS
+    sheet_cells: int = MAX_SHEET_CELLS
+
+
+BRANCH_LIMITS = Limits()
+# The committee's own 汇总表: 10,000 branches make 100,000+ ledger rows, so the
+# branch workbook's row limits do not apply; the container is still checked
+# before calamine inflates it, and its grid bounded (12 M cells ~ 400 MB).
+SUMMARY_LIMITS = Limits(file_bytes=500 * 1024 ** 2, unzipped_bytes=4 * 1024 ** 3, part_bytes=2 * 1024 ** 3,
+                        entries=MAX_ENTRIES, sheet_rows=1_048_576, sheet_cells=12_000_000)
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DTD_MARKS = tuple(m for word in ("<!DOCTYPE", "<!ENTITY")
                    for m in (word.encode(), word.encode("utf-16-le"), word.encode("utf-16-be")))
@@ -107,21 +128,21 @@ def refuse(path: Path, code: FileCode, **fields) -> WorkbookError:
     return file_error(code, path, **fields)
 
 
-def inspect(path: Path) -> Container:
+def inspect(path: Path, limits: Limits = BRANCH_LIMITS) -> Container:
     """Refuse what is not a workbook or would cost too much to open; else say what it is."""
     path = Path(path)
-    if path.name.startswith("~$"):
+    if path.name.startswith("~$") and limits is BRANCH_LIMITS:
         raise refuse(path, FileCode.LOCK_FILE)
     head = read_head(path)
     size = len(head) if len(head) < 512 else path.stat().st_size
     if size == 0:
         raise refuse(path, FileCode.EMPTY)
-    if size > MAX_FILE_BYTES:
+    if size > limits.file_bytes:
         raise refuse(path, FileCode.TOO_BIG, mb=size // 1024 // 1024)
     if head.startswith(OLE_MAGIC):
         return _inspect_ole(path)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return _inspect_zip(path)
+        return _inspect_zip(path, limits)
     raise refuse(path, FileCode.NOT_A_WORKBOOK, kind=_spaced(describe(head)))
 
 
@@ -207,20 +228,20 @@ def _inspect_ole(path: Path) -> Container:
     return Container(kind="ole")
 
 
-def _inspect_zip(path: Path) -> Container:
+def _inspect_zip(path: Path, limits: Limits) -> Container:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
-            if len(infos) > MAX_ENTRIES:
-                raise refuse(path, FileCode.TOO_MANY_ENTRIES, count=len(infos), limit=MAX_ENTRIES)
+            if len(infos) > limits.entries:
+                raise refuse(path, FileCode.TOO_MANY_ENTRIES, count=len(infos), limit=limits.entries)
             if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
                 raise refuse(path, FileCode.NOT_A_WORKBOOK, kind=_spaced(_zip_kind(names)))
             for info in infos:
                 if info.flag_bits & 0x1:
                     raise refuse(path, FileCode.ENCRYPTED)
             sheet_names = _sheet_parts(zf) if "xl/workbook.xml" in names else {}
-            _check_declared_sizes(path, infos, sheet_names)
+            _check_declared_sizes(path, infos, sheet_names, limits)
             container = Container(kind="zip")
             for info in infos:
                 if info.is_dir():
@@ -228,7 +249,7 @@ def _inspect_zip(path: Path) -> Container:
                 sheet = sheet_names.get(info.filename)
                 if sheet is None and _is_worksheet_part(info.filename):
                     sheet = posixpath.basename(info.filename)
-                _stream_part(path, zf, info, sheet, container)
+                _stream_part(path, zf, info, sheet, container, limits)
             return container
     except WorkbookError:
         raise
@@ -239,7 +260,8 @@ def _inspect_zip(path: Path) -> Container:
         raise refuse(path, FileCode.DAMAGED, error=type(exc).__name__) from exc
 
 
-def _check_declared_sizes(path: Path, infos: list[zipfile.ZipInfo], sheet_names: dict[str, str]) -> None:
+def _check_declared_sizes(path: Path, infos: list[zipfile.ZipInfo], sheet_names: dict[str, str],
+                          limits: Limits) -> None:
     """Sizes as the zip declares them; _stream_part then holds every entry to them."""
     total = 0
     for info in infos:
@@ -250,9 +272,9 @@ def _check_declared_sizes(path: Path, infos: list[zipfile.ZipInfo], sheet_names:
         if ratio_refused(info):
             raise refuse(path, FileCode.ZIP_BOMB, what=what, mb=mb,
                          ratio=f"、压缩比 {info.file_size / max(info.compress_size, 1):.0f} 倍")
-        if info.file_size > MAX_PART_BYTES:
+        if info.file_size > limits.part_bytes:
             raise refuse(path, FileCode.TOO_BIG, what=what + "解压后", mb=mb)
-    if total > MAX_UNZIPPED_BYTES:
+    if total > limits.unzipped_bytes:
         raise refuse(path, FileCode.ZIP_BOMB, mb=total // 1024 // 1024, ratio="")
 
 
@@ -304,10 +326,10 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None,
-                 container: Container) -> None:
+                 container: Container, limits: Limits = BRANCH_LIMITS) -> None:
     """Inflate one entry in bounded chunks; check for DTDs; scan worksheets."""
     is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
-    scanner = _SheetScanner(sheet, parse=False) if sheet is not None else None
+    scanner = _SheetScanner(sheet, parse=False, limits=limits) if sheet is not None else None
     strings = info.filename.lower() == "xl/sharedstrings.xml"
     tail = b""
     with zf.open(info) as fh:
@@ -317,7 +339,7 @@ def _stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: 
                     raise refuse(path, FileCode.ENTITY_BOMB, part=info.filename)
                 tail = chunk[-32:]
             if strings:
-                _check_string_count(path, info, chunk)
+                _check_string_count(path, info, chunk, limits)
                 strings = False
             if scanner is not None:
                 scanner.feed(path, chunk)
@@ -327,7 +349,7 @@ def _stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: 
         # Only a sheet that holds formula-error cells or formulas is parsed, to
         # find where they are: parsing every sheet was half the time of reading
         # a workbook, and the templates hold no formulas.
-        scanner = _SheetScanner(sheet, parse=True, every_chunk=scanner.saw_formula)
+        scanner = _SheetScanner(sheet, parse=True, every_chunk=scanner.saw_formula, limits=limits)
         with zf.open(info) as fh:
             while chunk := fh.read(CHUNK):
                 scanner.feed(path, chunk)
@@ -342,10 +364,10 @@ _UNIQUE_COUNT = re.compile(rb"\buniqueCount\s*=\s*[\"'](\d+)[\"']")
 _COUNT = re.compile(rb"\bcount\s*=\s*[\"'](\d+)[\"']")
 
 
-def _check_string_count(path: Path, info: zipfile.ZipInfo, head: bytes) -> None:
+def _check_string_count(path: Path, info: zipfile.ZipInfo, head: bytes, limits: Limits) -> None:
     """calamine reserves room for uniqueCount strings before reading one: 4e9 aborts it."""
     head = head[:4096]
-    limit = min(MAX_SHARED_STRINGS, info.file_size // MIN_SHARED_STRING_BYTES + 16)
+    limit = min(max(MAX_SHARED_STRINGS, limits.sheet_cells), info.file_size // MIN_SHARED_STRING_BYTES + 16)
     for pattern in (_UNIQUE_COUNT, _COUNT):
         m = pattern.search(head)
         if m and int(m.group(1)) > limit and pattern is _UNIQUE_COUNT:
@@ -383,8 +405,10 @@ class _SheetScanner:
     or entity declaration is refused as defusedxml would.
     """
 
-    def __init__(self, sheet: str, parse: bool = True, every_chunk: bool = False):
+    def __init__(self, sheet: str, parse: bool = True, every_chunk: bool = False,
+                 limits: Limits = BRANCH_LIMITS):
         self.sheet = sheet
+        self.limits = limits
         self.parse = parse  # False: count rows and look for error marks only
         self.every_chunk = every_chunk  # handlers on every chunk (a formula's cell may start earlier)
         self.saw_error_mark = False
@@ -456,8 +480,8 @@ class _SheetScanner:
         # rows in window minus rows already counted in the tail: a tag split
         # across two chunks counts once
         self.rows += len(_ROW_TAG.findall(window)) - len(_ROW_TAG.findall(self._tail))
-        if self.rows > MAX_SHEET_ROWS:
-            raise refuse(path, FileCode.TOO_MANY_ROWS, sheet=self.sheet, limit=MAX_SHEET_ROWS)
+        if self.rows > self.limits.sheet_rows:
+            raise refuse(path, FileCode.TOO_MANY_ROWS, sheet=self.sheet, limit=self.limits.sheet_rows)
         if not self.dimension and not self.parse:
             m = _DIMENSION.search(window)
             if m:
@@ -485,7 +509,7 @@ class _SheetScanner:
                 self.max_col = col
             if row > self.max_row:
                 self.max_row = row
-            if col > MAX_SHEET_COLUMNS or row > MAX_SHEET_CELLS:
+            if col > MAX_SHEET_COLUMNS or row > self.limits.sheet_cells:
                 self._refuse_far(path, (letters or letters5).decode() + (digits or digits5).decode())
 
     def _dimension_bound(self, path: Path) -> None:
@@ -494,7 +518,7 @@ class _SheetScanner:
         if not m:
             return
         rows, cols = int(m.group(2)), _column_number(m.group(1))
-        if cols > MAX_SHEET_COLUMNS or rows * cols > MAX_SHEET_CELLS:
+        if cols > MAX_SHEET_COLUMNS or rows * cols > self.limits.sheet_cells:
             raise refuse(path, FileCode.ABSURD_SIZE, what=f" 的工作表“{self.sheet}”声明的范围",
                          value=self.dimension)
 
@@ -503,7 +527,7 @@ class _SheetScanner:
         if not (self.max_row or self.max_col):
             return  # no far reference: at most Z9999, 260,000 cells
         rows, cols = max(self.max_row, self.rows, 9999), max(self.max_col, 26)
-        if rows * cols > MAX_SHEET_CELLS:
+        if rows * cols > self.limits.sheet_cells:
             self._refuse_far(path, f"最远到第 {max(self.max_row, 1)} 行、第 {max(self.max_col, 1)} 列")
 
     def _refuse_far(self, path: Path, where: str) -> None:
@@ -532,3 +556,40 @@ def _parse_ref(ref: str) -> tuple[int, int] | None:
     for ch in m.group(1):
         col = col * 26 + ord(ch) - 64
     return int(m.group(2)) - 1, col - 1
+
+
+# --- the committee's own 汇总表 ---------------------------------------------------------
+
+def open_summary(path: str | Path):
+    """Open a 汇总表.xlsx after the container check with the summary's limits.
+
+    It is the committee's own, possibly large file, so the branch workbook's
+    row limits do not apply; an entity bomb, a zip bomb, an absurd grid or
+    string count is refused all the same, before calamine sees it.
+    """
+    import python_calamine
+
+    path = Path(path)
+    container = inspect(path, SUMMARY_LIMITS)
+    if container.kind != "zip":
+        raise refuse(path, FileCode.WRONG_KIND, kind="Excel 97-2003 工作簿", expect="汇总表（.xlsx）")
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except OSError as exc:
+        raise refuse(path, FileCode.UNREADABLE, error=os_reason(exc)) from exc
+    except Exception as exc:  # calamine raises several unrelated types for broken files
+        raise refuse(path, FileCode.DAMAGED, error=type(exc).__name__) from exc
+
+
+def open_summary_input(path: str | Path, what: str = "汇总表"):
+    """open_summary for a summary named on the command line: a missing or broken
+    file is an input error that names it."""
+    from toolkit.errors import InputError
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"找不到{what}：{path}")
+    try:
+        return open_summary(path)
+    except WorkbookError as exc:
+        raise InputError(f"{what}无法读取：{exc}") from exc
