@@ -131,9 +131,9 @@ def check_paths(paths: list[str], previous: list[str] | None = None) -> list[tup
     for p in paths:
         path = _existing(p)
         if path.is_dir():
-            # .et (WPS) and .xlsb open by content like the rest
-            found = sorted(f for f in path.rglob("*")
-                           if f.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".xlsb", ".et"))
+            from toolkit.io.inputs import WORKBOOK_SUFFIXES  # the one list (.et and .xlsb open by content)
+
+            found = sorted(f for f in path.rglob("*") if f.suffix.lower() in WORKBOOK_SUFFIXES)
             locks = [f for f in found if f.name.startswith("~$")]
             if locks:
                 # lock files are not submissions, but nothing is skipped without a word
