@@ -625,3 +625,34 @@ def test_nothing_lost_silently_class_fifo_broken_link_unreadable_and_foreign_for
     # check of the FIFO itself: a message and exit 1, never a hang
     done, report = check_json_limited(folder / "管道.xlsx", tmp_path)
     assert done.returncode == INPUT_ERRORS and report["issues"][0]["file_code"] == "special-file"
+
+
+def _abort(path):
+    os.abort()  # what the reader library does when an allocation fails
+
+
+def _allocate(path):
+    return b"x" * (4 * 1024 ** 3)
+
+
+def _loop(path):
+    while True:
+        pass
+
+
+@pytest.mark.parametrize("read", [_abort, _allocate, _loop], ids=["abort", "memory", "time"])
+def test_native_crash_class_formats_the_scan_cannot_bound_are_tried_in_a_limited_child(tmp_path, read):
+    """.xls/.et/.xlsb: a reader that aborts, allocates GBs or never ends costs a refusal, not the process."""
+    import time
+
+    from toolkit.errors import WorkbookError
+    from toolkit.io.container import probe
+
+    path = tmp_path / "老格式.xls"
+    path.write_bytes(b"\0")
+    started = time.monotonic()
+    with pytest.raises(WorkbookError) as caught:
+        probe(path, read, seconds=3)
+    assert caught.value.code.value == "absurd-size" and "老格式.xls" in str(caught.value)
+    assert time.monotonic() - started < 10
+    probe(path, lambda p: None)  # a reader that succeeds: nothing to say

@@ -22,6 +22,7 @@ import python_calamine
 from toolkit.core.cells import a1
 from toolkit.io.container import Container
 from toolkit.io.container import inspect as inspect_container
+from toolkit.io.container import probe
 from toolkit.errors import FileCode, Issue, IssueCode, WorkbookError
 from toolkit.messages import file_error
 from toolkit.messages import issue
@@ -113,6 +114,8 @@ def open_checked(path: str | os.PathLike) -> tuple[python_calamine.CalamineWorkb
     """The workbook and what the container check learned about it."""
     path = Path(path)
     container = check_container(path)
+    if not container.scanned:  # .xls/.et/.xlsb: sizes unknown until read; try it in a bounded child first
+        probe(path, _read_all_sheets)
     try:
         # From bytes, not from the path: calamine then picks the reader by content,
         # so an .xls saved under an .xlsx name (WPS does this) or an .et still opens.
@@ -124,6 +127,14 @@ def open_checked(path: str | os.PathLike) -> tuple[python_calamine.CalamineWorkb
         raise file_error(FileCode.UNREADABLE, path, error=exc.strerror or str(exc)) from exc
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise file_error(FileCode.DAMAGED, path, error=type(exc).__name__) from exc
+
+
+def _read_all_sheets(path: Path) -> None:
+    with open(path, "rb") as fh:
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(fh.read()))
+    for name in wb.sheet_names:
+        for _ in wb.get_sheet_by_name(name).iter_rows():
+            pass
 
 
 def sheet_rows(wb: python_calamine.CalamineWorkbook, name: str, limit: int) -> list[list]:

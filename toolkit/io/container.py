@@ -116,7 +116,12 @@ _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 class Container:
     """What the container check learned: its kind, and cells calamine would blank."""
 
-    kind: str  # "zip" (xlsx/xlsm/xlsb) or "ole" (xls/et)
+    kind: str  # "zip" (xlsx/xlsm), "xlsb" (binary parts, not scanned) or "ole" (xls/et)
+
+    @property
+    def scanned(self) -> bool:
+        """True when the scan bounded what the reader library will allocate."""
+        return self.kind == "zip"
     # sheet name -> {(row0, col0): "#REF!"}: formula errors, 0-based like calamine rows
     error_cells: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
     # sheet name -> {(row0, col0): formula}: formulas saved without a result, which
@@ -242,7 +247,7 @@ def _inspect_zip(path: Path, limits: Limits) -> Container:
                     raise refuse(path, FileCode.ENCRYPTED)
             sheet_names = _sheet_parts(zf) if "xl/workbook.xml" in names else {}
             _check_declared_sizes(path, infos, sheet_names, limits)
-            container = Container(kind="zip")
+            container = Container(kind="zip" if "xl/workbook.xml" in names else "xlsb")
             for info in infos:
                 if info.is_dir():
                     continue
@@ -593,3 +598,71 @@ def open_summary_input(path: str | Path, what: str = "汇总表"):
         return open_summary(path)
     except WorkbookError as exc:
         raise InputError(f"{what}无法读取：{exc}") from exc
+
+
+# --- formats the scan cannot bound: a trial read in a child with limits ----------------
+
+PROBE_MEMORY_BYTES = 512 * 1024 ** 2
+PROBE_SECONDS = 30
+
+
+def probe(path: Path, read, memory: int = PROBE_MEMORY_BYTES, seconds: float = PROBE_SECONDS) -> None:
+    """Run ``read(path)`` first in a forked child with a memory and time limit.
+
+    For .xls, .et and .xlsb the container scan cannot see sheet sizes, and the
+    reader library aborts the whole process (SIGABRT) when an allocation fails.
+    A child that dies, runs out of memory or out of time makes this file a
+    refusal, not the end of the command. Where fork or resource limits do not
+    exist (Windows), the file is read directly.
+    """
+    import os
+    import signal
+    import time
+
+    try:
+        import resource
+    except ImportError:
+        return
+    if not hasattr(os, "fork"):
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: limits, one read, and out without running any cleanup of the parent
+        code = 0
+        try:
+            import faulthandler
+
+            faulthandler.disable()
+            quiet = os.open(os.devnull, os.O_WRONLY)  # the library's panic text is not for people
+            os.dup2(quiet, 2)
+            used = _address_space()
+            resource.setrlimit(resource.RLIMIT_AS, (used + memory, used + memory))
+            read(path)
+        except MemoryError:
+            code = 3
+        except BaseException:  # noqa: BLE001 - the parent reads again and reports the error itself
+            code = 0
+        os._exit(code)
+    deadline = time.monotonic() + seconds
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise refuse(path, FileCode.ABSURD_SIZE, what=" 读取时间", value=f"超过 {int(seconds)} 秒")
+        time.sleep(0.01)
+    if os.WIFSIGNALED(status) or os.WEXITSTATUS(status) == 3:
+        raise refuse(path, FileCode.ABSURD_SIZE, what=" 读取时占用的内存",
+                     value=f"超过 {memory // 1024 ** 2} MB，读取库已停止")
+
+
+def _address_space() -> int:
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 2 * 1024 ** 3
