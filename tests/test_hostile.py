@@ -656,3 +656,21 @@ def test_native_crash_class_formats_the_scan_cannot_bound_are_tried_in_a_limited
     assert caught.value.code.value == "absurd-size" and "老格式.xls" in str(caught.value)
     assert time.monotonic() - started < 10
     probe(path, lambda p: None)  # a reader that succeeds: nothing to say
+
+
+@pytest.mark.parametrize("size", [1, 3, 7, 64, 10_000])
+@pytest.mark.parametrize("far", ['<c r="XFD20000"><v>1</v></c>', "<c r='ZZZ5'><v>1</v></c>",
+                                 '<c r="A1048576"><v>1</v></c>'])
+def test_native_crash_class_far_references_are_seen_across_chunk_borders(size, far):
+    from toolkit.errors import WorkbookError
+    from toolkit.io.container import _SheetScanner
+
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>{r}</v></c></row>' for r in range(1, 41))
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+           f'spreadsheetml/2006/main"><sheetData>{rows}<row r="41">{far}</row></sheetData></worksheet>').encode()
+    scanner = _SheetScanner("问题清单", parse=False)
+    with pytest.raises(WorkbookError) as caught:
+        for i in range(0, len(xml), size):
+            scanner.feed(Path("t.xlsx"), xml[i:i + size])
+        scanner.check_size(Path("t.xlsx"))
+    assert caught.value.code.value == "absurd-size"
