@@ -278,7 +278,7 @@ def test_charts_reference_the_overview_tables(run, book):
 
 
 def test_gbk_zip_names_read_right():
-    from toolkit.committee.collect import _zip_entry_name
+    from toolkit.io.inputs import zip_entry_name as _zip_entry_name
 
     info = zipfile.ZipInfo("x")
     info.filename = "市公路养护中心党支部.xlsx".encode("gbk").decode("cp437")

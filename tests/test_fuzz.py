@@ -228,3 +228,61 @@ def test_collect_accounts_for_every_file(files):
 
         ws = openpyxl.load_workbook(result.summary_path, read_only=True)["文件清单"]
         assert sum(1 for row in ws.iter_rows(min_row=2, values_only=True) if row[1]) == len(names)
+
+
+# --- sizes the reader library trusts: no input may kill the process or take more than 500 MB ---
+
+CHILD = ("import resource, sys\n"
+         "resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3))\n"
+         "from toolkit.app.cli import main\nrc = main(sys.argv[1:])\n"
+         "hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+         "sys.stderr.write(f'\\nMAXRSS_KB={hwm}\\n')\nraise SystemExit(rc)")
+columns = st.sampled_from(["A", "J", "Z", "AA", "ZZ", "AMJ", "XFD"])
+
+
+def resized(base: bytes, kind: str, ref: str, count: int) -> bytes:
+    import re
+
+    src = zipfile.ZipFile(io.BytesIO(base))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if kind == "dimension" and info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{ref}"/>'.encode(), data)
+            elif kind == "cell" and info.filename == "xl/worksheets/sheet3.xml":
+                row = re.sub(r"\D", "", ref)
+                data = data.replace(b"</sheetData>", f'<row r="{row}"><c r="{ref}"><v>1</v></c></row></sheetData>'.encode())
+            elif kind == "strings" and info.filename == "xl/sharedStrings.xml":
+                data = re.sub(rb'uniqueCount="\d+"', f'uniqueCount="{count}"'.encode(), data)
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+@settings(max_examples=8, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@example(kind="dimension", col="XFD", row=1048576, count=0)  # calamine: memory allocation of 549755813888 bytes failed
+@example(kind="cell", col="XFD", row=20000, count=0)  # calamine: 10 GB
+@example(kind="strings", col="A", row=1, count=4_000_000_000)  # calamine: SIGABRT
+@given(kind=st.sampled_from(("dimension", "cell", "strings")), col=columns, row=st.integers(1, 1048576),
+       count=st.integers(0, 2 ** 32 - 1))
+def test_no_input_kills_the_process_or_exceeds_the_memory_bound(kind, col, row, count):
+    """check in a fresh process with an address-space limit: exit 0 or 1 with a Chinese
+    message, never a signal death, never over 500 MB or 30 s."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    root = Path(__file__).resolve().parent.parent
+    with written(resized(valid_bytes(), kind, f"{col}{row}", count)) as path:
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-c", CHILD, "check", "--json", str(path)], capture_output=True,
+                              text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(root)})
+        elapsed = time.monotonic() - started
+    assert done.returncode in (0, 1), (done.returncode, done.stderr[-800:])
+    assert "Traceback" not in done.stderr and "panicked" not in done.stderr
+    peak_mb = int(done.stderr.rsplit("MAXRSS_KB=", 1)[1].split()[0]) // 1024
+    assert peak_mb < 500, f"{peak_mb} MB"
+    assert elapsed < 30, f"{elapsed:.1f} s"
+    assert_own_answer(done.returncode, json.loads(done.stdout), "支部.xlsx")

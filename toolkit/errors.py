@@ -28,14 +28,60 @@ class InputError(ToolkitError):
     exit_code = 1
 
 
-class WorkbookError(InputError):
-    """A workbook cannot be read as a workbook of the expected kind."""
+class FileCode(str, enum.Enum):
+    """Why a whole file gives no data: one stable code per file-level outcome.
 
-    def __init__(self, message: str, *, path: str = "", reason: str = "unreadable"):
+    The Chinese text of each lives in messages.FILE_CATALOGUE; tests and
+    machines rely on these codes, never on the wording.
+    """
+
+    EMPTY = "empty-file"
+    TOO_BIG = "too-big"
+    LOCK_FILE = "lock-file"
+    SYSTEM_FILE = "system-file"  # __MACOSX/, ._name: what a Mac adds to a zip
+    NOT_A_WORKBOOK = "not-a-workbook"  # a PDF, a picture, a Word document…
+    UNSUPPORTED_FORMAT = "unsupported-format"  # a spreadsheet or archive the toolkit cannot read (.ods, .rar)
+    WRONG_KIND = "wrong-kind"  # a workbook of the toolkit, but not the kind expected
+    NOT_BRANCH_LAYOUT = "not-branch-layout"  # a workbook without the branch workbook's sheets
+    ENCRYPTED = "encrypted"
+    DAMAGED = "damaged"
+    ZIP_BOMB = "zip-bomb"
+    ENTITY_BOMB = "entity-bomb"
+    TOO_MANY_ROWS = "too-many-rows"
+    TOO_MANY_ENTRIES = "too-many-entries"
+    ABSURD_SIZE = "absurd-size"  # a sheet dimension, cell reference or string count no workbook has
+    NESTED_TOO_DEEP = "nested-too-deep"
+    UNSAFE_PATH = "unsafe-path"  # zip entry with an absolute or .. path, or a link
+    SYMLINK = "symlink"
+    SPECIAL_FILE = "special-file"  # a FIFO, device or socket under a workbook's name
+    UNREADABLE = "unreadable"  # the system refused: permission denied, broken link, I/O error
+    RUN_LIMIT = "run-limit"  # the run's budget of extracted bytes is spent
+
+
+# Codes of a workbook the reader opened and found to be of another kind: `check`
+# reports not-branch-workbook for them, `collect` lists them as 非填报表.
+NOT_BRANCH_CODES = frozenset({FileCode.WRONG_KIND, FileCode.NOT_BRANCH_LAYOUT})
+
+
+class WorkbookError(InputError):
+    """A workbook cannot be read as a workbook of the expected kind.
+
+    ``code`` says why (a FileCode); build one with messages.file_error so the
+    text comes from the catalogue.
+    """
+
+    def __init__(self, message: str, *, path: str = "", reason: str = "",
+                 code: FileCode = FileCode.DAMAGED):
         super().__init__(message)
         self.path = path
-        # "unreadable" (not a readable file) or "not-branch" (readable, wrong kind)
-        self.reason = reason
+        self.code = FileCode(code)
+        if reason == "not-branch" and self.code not in NOT_BRANCH_CODES:
+            self.code = FileCode.NOT_BRANCH_LAYOUT
+
+    @property
+    def reason(self) -> str:
+        """"not-branch" (readable, wrong kind) or "unreadable" (not a readable file)."""
+        return "not-branch" if self.code in NOT_BRANCH_CODES else "unreadable"
 
 
 class UsageError(ToolkitError):
@@ -92,6 +138,7 @@ class IssueCode(str, enum.Enum):
     REPEATED_PROBLEM = "repeated-problem"
     QUALITY_HINT = "quality-hint"
     REMOVED_CHARACTERS = "removed-characters"
+    FORMULA_NOT_COMPUTED = "formula-not-computed"
 
 
 @dataclass(frozen=True)
@@ -102,6 +149,8 @@ class Issue:
     cell: str
     value: str
     message: str
+    # For a file that could not be read at all: the FileCode saying why ("" otherwise).
+    file_code: str = ""
 
     @property
     def location(self) -> str:
@@ -113,6 +162,8 @@ class Issue:
         data = asdict(self)
         data["code"] = self.code.value
         data["severity"] = self.severity.value
+        if not self.file_code:
+            del data["file_code"]
         return data
 
 

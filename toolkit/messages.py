@@ -5,7 +5,9 @@ Tests assert on codes and cells; the wording lives only here.
 
 from __future__ import annotations
 
-from toolkit.errors import Issue, IssueCode, Severity
+from pathlib import Path
+
+from toolkit.errors import FileCode, Issue, IssueCode, Severity, WorkbookError
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -45,7 +47,55 @@ CATALOGUE: dict[IssueCode, tuple[Severity, str]] = {
     IssueCode.REPEATED_PROBLEM: (W, "{reason}"),
     IssueCode.QUALITY_HINT: (W, "{reason}"),
     IssueCode.REMOVED_CHARACTERS: (W, "“{header}”中有 {count} 个无法写入文档的字符（控制字符或非字符，多为复制粘贴带入），已去掉，请核对内容"),
+    IssueCode.FORMULA_NOT_COMPUTED: (E, "“{header}”{hint}"),
 }
+
+_REOPEN = "请用 Excel 或 WPS 打开后重新保存再提交"
+
+# FileCode -> text. ``{name}`` is the file's name; the walker renders reasons for
+# 文件清单 with an empty name, so every template reads well without it.
+FILE_CATALOGUE: dict[FileCode, str] = {
+    FileCode.EMPTY: "{name} 是空文件（0 字节），请重新保存后提交",
+    FileCode.TOO_BIG: "{name}{what}过大（{mb} MB），支部填报表一般不超过 1 MB，已拒绝读取；"
+                      "请检查是否提交错了文件，或删除多余的行和内容后重新提交",
+    FileCode.LOCK_FILE: "{name} 是 Excel/WPS 打开文件时生成的临时锁定文件（文件名以 ~$ 开头），不是填报表；"
+                        "请关闭 Excel 后提交原文件",
+    FileCode.SYSTEM_FILE: "{name} 是苹果电脑打包时附带的系统文件，不是填报表",
+    FileCode.NOT_A_WORKBOOK: "{name} 不是 Excel 工作簿（文件内容实际是{kind}），"
+                             "请提交填好的支部填报表（用 Excel 或 WPS 另存为 .xlsx）",
+    FileCode.UNSUPPORTED_FORMAT: "{name} 收到但无法读取：{kind}本工具无法读取，{todo}",
+    FileCode.WRONG_KIND: "{name} 是“{kind}”，不是{expect}，请提交{expect}",
+    FileCode.NOT_BRANCH_LAYOUT: "{name} 不是{expect}：没有找到{sheets}等工作表，请使用 orglife template 生成的模板填写",
+    FileCode.ENCRYPTED: "{name}{what}已加密，请取消密码后重新提交",
+    FileCode.DAMAGED: "{name}{what}已损坏，无法读取（{error}），{todo}",
+    FileCode.ZIP_BOMB: "{name}{what}解压后 {mb} MB{ratio}，远超正常工作簿，疑似恶意文件（压缩炸弹），已拒绝读取",
+    FileCode.ENTITY_BOMB: "{name} 中的 {part} 含有 XML 实体声明（DOCTYPE/ENTITY），正常的 Excel 文件不会有，"
+                          "疑似恶意文件（实体炸弹），已拒绝读取",
+    FileCode.TOO_MANY_ROWS: "{name} 的工作表“{sheet}”超过 {limit} 行，远超支部填报表的规模，已拒绝读取；"
+                            "请删除多余的行（或提交正确的文件）后重新提交",
+    FileCode.TOO_MANY_ENTRIES: "{name} 包含 {count} 个内部文件，超过上限 {limit}，疑似恶意文件，已拒绝读取",
+    FileCode.ABSURD_SIZE: "{name}{what}异常（{value}），远超支部填报表的规模，疑似损坏或恶意文件，已拒绝读取；"
+                          + _REOPEN,
+    FileCode.NESTED_TOO_DEEP: "{name} 是压缩包嵌套超过 {limit} 层的压缩包，未打开；请解压后再提交",
+    FileCode.UNSAFE_PATH: "{name} 已拒绝解压：{why}",
+    FileCode.SYMLINK: "{name} 是符号链接，未读取；请提交文件本身",
+    FileCode.SPECIAL_FILE: "{name} 不是普通文件（{kind}），未打开；请提交工作簿文件本身",
+    FileCode.UNREADABLE: "无法读取文件 {name}：{error}",
+    FileCode.RUN_LIMIT: "{name} 未解压：本次已解压的文件累计超过 {limit} MB，请分批汇总",
+}
+
+
+def file_text(code: FileCode, name: str = "", **fields) -> str:
+    """The Chinese text of a file-level outcome; without ``name``, a 文件清单 reason."""
+    fields.setdefault("what", " 文件")
+    fields.setdefault("todo", _REOPEN)
+    text = FILE_CATALOGUE[FileCode(code)].format(name=name, **fields)
+    return text.strip(" ：") if name else text.replace("文件 ：", "文件：").strip(" ：")
+
+
+def file_error(code: FileCode, path: str | Path, **fields) -> WorkbookError:
+    """The WorkbookError for one file, its text from the catalogue."""
+    return WorkbookError(file_text(code, Path(path).name, **fields), path=str(path), code=code)
 
 
 def issue(code: IssueCode, sheet: str, cell: str, value: object = "", **fields) -> Issue:
@@ -54,3 +104,10 @@ def issue(code: IssueCode, sheet: str, cell: str, value: object = "", **fields) 
     fields.setdefault("where", "")
     message = template.format(value=text, sheet=sheet, cell=cell, **fields)
     return Issue(code=code, severity=severity, sheet=sheet, cell=cell, value=text, message=message)
+
+
+def file_issue(exc: WorkbookError) -> Issue:
+    """The one issue a report holds for a file that could not be read at all."""
+    code = IssueCode.NOT_BRANCH_WORKBOOK if exc.reason == "not-branch" else IssueCode.UNREADABLE
+    return Issue(code=code, severity=E, sheet="", cell="", value="", message=str(exc),
+                 file_code=exc.code.value)

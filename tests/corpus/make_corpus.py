@@ -55,6 +55,7 @@ class Case:
     where: str = ""    # sheet!cell the message names, when there is one
     build: Callable[[Path, Path], None] | None = None  # (valid workbook, target)
     note: str = ""     # what a later stage (collect/render) must also show
+    file_code: str = ""  # for a file that cannot be read at all: why (toolkit.errors.FileCode)
 
 
 # --- builders -------------------------------------------------------------------
@@ -197,6 +198,42 @@ def long_cell(base: Path, target: Path) -> None:
     _replace_part(base, target, part, lambda fh: fh.write(xml.encode()))
 
 
+def _sheet_xml(sheet: str, change: Callable[[bytes], bytes]) -> Callable[[Path, Path], None]:
+    """Edit one worksheet's XML the way a crafted file would."""
+    def build(base: Path, target: Path) -> None:
+        part = _sheet_part(base, sheet)
+        with zipfile.ZipFile(base) as zf:
+            xml = zf.read(part)
+        changed = change(xml)
+        assert changed != xml, f"{sheet}: nothing changed"
+        _replace_part(base, target, part, lambda fh: fh.write(changed))
+    return build
+
+
+def absurd_dimension(xml: bytes) -> bytes:
+    # calamine sizes its grid from this: 16384 x 1048576 cells is 549 GB
+    return re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', xml)
+
+
+def far_cell(xml: bytes) -> bytes:
+    # one cell far away: calamine would allocate 16384 x 20000 cells (10 GB)
+    return xml.replace(b"</sheetData>", b'<row r="20000"><c r="XFD20000"><v>1</v></c></row></sheetData>', 1)
+
+
+def absurd_string_count(base: Path, target: Path) -> None:
+    # calamine reserves uniqueCount strings before reading one: 4e9 aborts the process
+    with zipfile.ZipFile(base) as zf:
+        xml = zf.read("xl/sharedStrings.xml")
+    xml = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="4000000000"', xml)
+    _replace_part(base, target, "xl/sharedStrings.xml", lambda fh: fh.write(xml))
+
+
+def uncomputed_formula(wb: openpyxl.Workbook) -> None:
+    # openpyxl, like many programs, saves formulas without computing them:
+    # calamine reads such a cell as blank
+    wb["问题清单"]["E3"] = "=\"集中学习\"&\"不够\""
+
+
 def formula_errors(wb: openpyxl.Workbook) -> None:
     wb["问题清单"]["E3"] = "#REF!"          # stored as an error cell (t="e"), as Excel does
     wb["整改台账"]["D2"] = "#DIV/0!"
@@ -285,32 +322,35 @@ CSV = "党组织名称,年度,召开日期\n综合科党支部,2023,2023-8-25\n"
 UNREADABLE = "unreadable-file"
 
 CASES: tuple[Case, ...] = (
-    Case("空文件.xlsx", "空文件（0 字节）", INPUT_ERRORS, UNREADABLE, "是空文件", build=empty),
+    Case("空文件.xlsx", "空文件（0 字节）", INPUT_ERRORS, UNREADABLE, "是空文件", build=empty,
+         file_code="empty-file"),
     Case("乱码.xlsx", "不是压缩包的任意内容", INPUT_ERRORS, UNREADABLE, "无法识别的格式",
-         build=_bytes(b"\x00\x13\x99garbage\x00" * 50)),
-    Case("下载一半.xlsx", "下载中断、只剩一半的工作簿", INPUT_ERRORS, UNREADABLE, "文件已损坏", build=truncated),
-    Case("表格.csv.xlsx", "CSV 文本改名为 .xlsx", INPUT_ERRORS, UNREADABLE, "文本文件（如 CSV）", build=_bytes(CSV)),
-    Case("报告.pdf.xlsx", "PDF 改名为 .xlsx", INPUT_ERRORS, UNREADABLE, "PDF 文件", build=_bytes(PDF)),
-    Case("截图.png.xlsx", "图片改名为 .xlsx", INPUT_ERRORS, UNREADABLE, "PNG 图片", build=_bytes(PNG)),
-    Case("材料.docx.xlsx", "Word 文档改名为 .xlsx", INPUT_ERRORS, UNREADABLE, "Word 文档", build=docx_renamed),
+         build=_bytes(b"\x00\x13\x99garbage\x00" * 50), file_code="not-a-workbook"),
+    Case("下载一半.xlsx", "下载中断、只剩一半的工作簿", INPUT_ERRORS, UNREADABLE, "文件已损坏", build=truncated, file_code="damaged"),
+    Case("表格.csv.xlsx", "CSV 文本改名为 .xlsx", INPUT_ERRORS, UNREADABLE, "文本文件（如 CSV）", build=_bytes(CSV), file_code="not-a-workbook"),
+    Case("报告.pdf.xlsx", "PDF 改名为 .xlsx", INPUT_ERRORS, UNREADABLE, "PDF 文件", build=_bytes(PDF), file_code="not-a-workbook"),
+    Case("截图.png.xlsx", "图片改名为 .xlsx", INPUT_ERRORS, UNREADABLE, "PNG 图片", build=_bytes(PNG), file_code="not-a-workbook"),
+    Case("材料.docx.xlsx", "Word 文档改名为 .xlsx", INPUT_ERRORS, UNREADABLE, "Word 文档", build=docx_renamed, file_code="not-a-workbook"),
     Case("旧格式.xls", "Excel 97-2003 的 .xls（LibreOffice 另存）", OK, "", "检查通过", build=real_xls),
     Case("旧格式另存.xlsx", ".xls 内容却以 .xlsx 命名（WPS 常见）", OK, "", "检查通过", build=real_xls),
     Case("WPS表格.et", "WPS 的 .et（与 .xls 同为 OLE/BIFF 容器）", OK, "", "检查通过", build=real_xls),
     Case("二进制.xlsb", "以 .xlsb 命名的工作簿（本机无工具能生成真正的 .xlsb）", OK, "", "检查通过",
          build=lambda base, target: shutil.copyfile(base, target)),
     Case("加密.xlsx", "设置了打开密码的工作簿", INPUT_ERRORS, UNREADABLE, "文件已加密，请取消密码后重新提交",
-         build=encrypted),
+         build=encrypted, file_code="encrypted"),
     Case("压缩炸弹.xlsx", "压缩比约 1000 倍的内部文件（压缩炸弹）", INPUT_ERRORS, UNREADABLE, "压缩炸弹",
-         build=zip_bomb),
+         build=zip_bomb, file_code="zip-bomb"),
     Case("谎报大小.xlsx", "压缩炸弹，且压缩包头谎报解压后大小", INPUT_ERRORS, UNREADABLE, "文件已损坏",
-         build=zip_bomb_lying),
-    Case("实体炸弹.xlsx", "XML 实体炸弹（billion laughs）", INPUT_ERRORS, UNREADABLE, "实体炸弹", build=entity_bomb),
-    Case("一百万行.xlsx", "问题清单有 1,000,000 行", INPUT_ERRORS, UNREADABLE, "超过 20000 行", build=million_rows),
+         build=zip_bomb_lying, file_code="damaged"),
+    Case("实体炸弹.xlsx", "XML 实体炸弹（billion laughs）", INPUT_ERRORS, UNREADABLE, "实体炸弹", build=entity_bomb, file_code="entity-bomb"),
+    Case("一百万行.xlsx", "问题清单有 1,000,000 行", INPUT_ERRORS, UNREADABLE, "超过 20000 行", build=million_rows, file_code="too-many-rows"),
     Case("超长单元格.xlsx", "一个单元格 100,000 字", INPUT_ERRORS, "text-too-long", "内容过长（100000 字）",
          "问题清单!F2", build=long_cell),
     Case("控制字符.xlsx", "单元格里夹带控制字符（复制粘贴带入）", OK, "", "检查通过", build=_content(control_chars)),
     Case("公式错误.xlsx", "单元格是公式错误 #REF!、#DIV/0!", INPUT_ERRORS, "formula-error", "公式错误 #REF!",
          "问题清单!E3", build=_openpyxl(formula_errors)),
+    Case("未计算公式.xlsx", "公式没有保存计算结果（其他程序生成、从未计算）", INPUT_ERRORS, "formula-not-computed",
+         "没有保存它的计算结果", "问题清单!E3", build=_openpyxl(uncomputed_formula)),
     Case("合并单元格.xlsx", "整改台账中“问题编号”跨行合并", OK, "", "检查通过", build=_openpyxl(merged_down)),
     Case("隐藏行.xlsx", "问题清单、参会人员中有隐藏行", OK, "", "检查通过", build=_openpyxl(hidden_rows)),
     Case("改名工作表.xlsx", "把“问题清单”工作表改了名", INPUT_ERRORS, "missing-sheet", "缺少工作表“问题清单”",
@@ -329,9 +369,15 @@ CASES: tuple[Case, ...] = (
     Case("重复提交副本.xlsx", "同一份填报表提交两次（有效.xlsx 的原样副本）", OK, "", "检查通过",
          build=lambda base, target: shutil.copyfile(base, target), note="collect 时第二份列为“重复提交”"),
     Case("~$综合科党支部.xlsx", "Excel 打开文件时生成的 ~$ 锁定文件", INPUT_ERRORS, UNREADABLE, "临时锁定文件",
-         build=lock_file),
+         build=lock_file, file_code="lock-file"),
     Case("周期设置.xlsx", "把周期设置表当作填报表提交", INPUT_ERRORS, "not-branch-workbook", "不是支部填报表",
-         build=cycle_workbook),
+         build=cycle_workbook, file_code="wrong-kind"),
+    Case("超大范围.xlsx", "工作表声明的范围是 A1:XFD1048576（读取库会因此崩溃）", INPUT_ERRORS, UNREADABLE,
+         "远超支部填报表的规模", build=_sheet_xml("问题清单", absurd_dimension), file_code="absurd-size"),
+    Case("远处单元格.xlsx", "一个单元格位于 XFD20000（读取库会占用 10 GB 内存）", INPUT_ERRORS, UNREADABLE,
+         "远超支部填报表的规模", build=_sheet_xml("问题清单", far_cell), file_code="absurd-size"),
+    Case("字符串条数.xlsx", "共享字符串表谎称有 40 亿条（读取库会因此崩溃）", INPUT_ERRORS, UNREADABLE,
+         "远超支部填报表的规模", build=absurd_string_count, file_code="absurd-size"),
 )
 
 VALID_NAME = "有效.xlsx"
@@ -373,9 +419,10 @@ def _convert_to_xls(base: Path) -> Path:
 
 
 def table() -> str:
-    lines = ["| 文件 | 尝试 | 退出码 | 代码 | 提示（片段） | 位置 |", "|---|---|---|---|---|---|"]
+    lines = ["| 文件 | 尝试 | 退出码 | 代码 | 文件代码 | 提示（片段） | 位置 |", "|---|---|---|---|---|---|---|"]
     for c in CASES:
-        lines.append(f"| {c.file} | {c.what} | {c.status} | {c.code or '—'} | {c.fragment} | {c.where or '—'} |")
+        lines.append(f"| {c.file} | {c.what} | {c.status} | {c.code or '—'} | {c.file_code or '—'} | {c.fragment} "
+                     f"| {c.where or '—'} |")
     return "\n".join(lines)
 
 

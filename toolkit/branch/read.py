@@ -22,7 +22,9 @@ from toolkit.core.cells import a1
 from toolkit.core.headers import header_key, scan_header
 from toolkit.io.container import Container
 from toolkit.io.container import inspect as inspect_container
-from toolkit.errors import Issue, IssueCode, WorkbookError
+from toolkit.io.container import probe
+from toolkit.errors import FileCode, Issue, IssueCode
+from toolkit.messages import file_error
 from toolkit.messages import issue
 from toolkit.schema.workbooks import (
     BRANCH_KIND,
@@ -39,9 +41,9 @@ from toolkit.schema.workbooks import (
 from toolkit.core.values import (
     BadValue,
     FormulaError,
+    UncomputedFormula,
     clean_code,
     clean_text,
-    fold,
     forbidden_count,
     has_time_part,
     is_blank,
@@ -114,16 +116,27 @@ def open_checked(path: str | os.PathLike) -> tuple[python_calamine.CalamineWorkb
     """The workbook and what the container check learned about it."""
     path = Path(path)
     container = check_container(path)
+    if not container.scanned:  # .xls/.et/.xlsb: sizes unknown until read; try it in a bounded child first
+        probe(path, _read_all_sheets)
     try:
         # From bytes, not from the path: calamine then picks the reader by content,
         # so an .xls saved under an .xlsx name (WPS does this) or an .et still opens.
         with open(path, "rb") as fh:
             return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(fh.read())), container
     except python_calamine.PasswordError as exc:
-        raise WorkbookError(f"{path.name} 文件已加密，请取消密码后重新提交", path=str(path)) from exc
+        raise file_error(FileCode.ENCRYPTED, path) from exc
+    except OSError as exc:
+        raise file_error(FileCode.UNREADABLE, path, error=exc.strerror or str(exc)) from exc
     except Exception as exc:  # calamine raises several unrelated types for broken files
-        raise WorkbookError(f"{path.name} 无法打开：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）",
-                            path=str(path)) from exc
+        raise file_error(FileCode.DAMAGED, path, error=type(exc).__name__) from exc
+
+
+def _read_all_sheets(path: Path) -> None:
+    with open(path, "rb") as fh:
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(fh.read()))
+    for name in wb.sheet_names:
+        for _ in wb.get_sheet_by_name(name).iter_rows():
+            pass
 
 
 def sheet_rows(wb: python_calamine.CalamineWorkbook, name: str, limit: int) -> list[list]:
@@ -161,14 +174,10 @@ def read_records(path: str | os.PathLike, sheets: tuple[Sheet, ...], expect_kind
         kind = branch.meta.get("表类型", "")
         known = [s for s in sheets if header_key(s.name) in by_fold]
         if kind and kind != expect_kind:
-            raise WorkbookError(
-                f"{path.name} 是“{kind}”，不是{expect_kind}，请提交{expect_kind}",
-                path=str(path), reason="not-branch")
+            raise file_error(FileCode.WRONG_KIND, path, kind=kind, expect=expect_kind)
         if not kind and len(known) < min(3, len(sheets) - 1):
-            raise WorkbookError(
-                f"{path.name} 不是{expect_kind}：没有找到"
-                f"{'、'.join('“' + s.name + '”' for s in sheets[:3])}等工作表，"
-                f"请使用 orglife template 生成的模板填写", path=str(path), reason="not-branch")
+            raise file_error(FileCode.NOT_BRANCH_LAYOUT, path, expect=expect_kind,
+                             sheets="、".join("“" + s.name + "”" for s in sheets[:3]))
         version = branch.meta.get("模板版本", "")
         if version and version not in READABLE_VERSIONS:
             branch.issues.append(issue(
@@ -188,6 +197,7 @@ def read_records(path: str | os.PathLike, sheets: tuple[Sheet, ...], expect_kind
             data = wb.get_sheet_by_name(real)
             rows = _rows_of(data, MAX_LIST_ROWS + HEADER_SCAN_ROWS + 1)
             mark_formula_errors(rows, container.error_cells.get(real, {}))
+            mark_formula_errors(rows, container.uncomputed_cells.get(real, {}), UncomputedFormula)
             if sheet.form:
                 read_form(branch, sheet, rows)
             else:
@@ -197,18 +207,20 @@ def read_records(path: str | os.PathLike, sheets: tuple[Sheet, ...], expect_kind
     except python_calamine.CalamineError as exc:
         # calamine parses a sheet's XML only when the sheet is first read, so a
         # damaged part shows up here, not when the workbook is opened.
-        raise WorkbookError(f"{path.name} 的内容已损坏，无法读取（{type(exc).__name__}），"
-                            "请用 Excel 或 WPS 打开后重新保存再提交", path=str(path)) from exc
+        raise file_error(FileCode.DAMAGED, path, what=" 的内容", error=type(exc).__name__) from exc
     finally:
         wb.close()
 
 
-def mark_formula_errors(rows: list[list], errors: dict[tuple[int, int], str]) -> None:
-    """Put #REF!-style errors back where calamine left blanks, so they are reported by cell."""
+def mark_formula_errors(rows: list[list], errors: dict[tuple[int, int], str], kind=None) -> None:
+    """Put #REF!-style errors (or formulas saved without a result) back where calamine
+    left blanks, so they are reported by cell."""
+    kind = kind or FormulaError
     for (r, c), text in errors.items():
         if r < len(rows):
             rows[r].extend([None] * (c + 1 - len(rows[r])))
-            rows[r][c] = FormulaError(text)
+            if kind is FormulaError or is_blank(rows[r][c]):
+                rows[r][c] = kind(text)
 
 
 def fill_merged_down(rows: list[list], merged) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from toolkit.branch import quality
 from toolkit.errors import Issue, IssueCode, Report
-from toolkit.messages import issue
+from toolkit.messages import file_issue, issue
 from toolkit.branch.read import Branch, read_branch
 from toolkit.schema.workbooks import (
     BRANCH_SHEETS,
@@ -210,9 +210,7 @@ def check_file(path: str | Path) -> tuple[Branch, Report]:
 
 def unreadable_report(path: str | Path, exc) -> Report:
     """A Report for a file that could not be read as a branch workbook at all."""
-    code = IssueCode.NOT_BRANCH_WORKBOOK if getattr(exc, "reason", "") == "not-branch" \
-        else IssueCode.UNREADABLE
-    return Report(path=str(path), issues=[issue(code, "", "", "", reason=str(exc))])
+    return Report(path=str(path), issues=[file_issue(exc)])
 
 
 def counts(branch: Branch) -> dict[str, int]:

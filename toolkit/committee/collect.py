@@ -17,10 +17,7 @@ import contextlib
 import datetime as dt
 import os
 import re
-import stat
-import struct
 import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -28,9 +25,8 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from toolkit.errors import Issue, IssueCode, UsageError, WorkbookError
+from toolkit.errors import Issue, IssueCode, WorkbookError
 from toolkit.messages import issue
-from toolkit.io.container import MAX_FILE_BYTES, MAX_ZIP_RATIO
 from toolkit.schema.workbooks import MEASURES, MEMBERS, PROBLEMS
 
 from toolkit.committee.model import (  # noqa: F401 - InputFile and the outcomes stay importable from here
@@ -60,213 +56,8 @@ from toolkit.core.status import (
     measure_status,
 )
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".et")  # the reader opens all of these by content
-# Zips within zips are opened this deep; deeper ones are listed, not opened.
-MAX_ZIP_DEPTH = 3
-MAX_ZIP_ENTRIES = 200_000
-MAX_ZIP_TOTAL_BYTES = 8 * 1024 ** 3
 _INFO_KEPT = ("superior", "org_name", "meeting_type", "year", "theme", "meeting_date", "place", "host",
               "report_date")
-
-
-# --- finding the input files --------------------------------------------------
-
-def _zip_entry_name(info: zipfile.ZipInfo) -> str:
-    """The entry's real name: zips from Chinese Windows store GBK without saying so."""
-    if info.flag_bits & 0x800:
-        return info.filename
-    unicode_path = _info_zip_unicode_path(info)
-    if unicode_path:
-        return unicode_path
-    try:
-        raw = info.filename.encode("cp437")  # zipfile decoded unflagged names as cp437
-    except UnicodeEncodeError:
-        return info.filename
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return info.filename
-
-
-def _info_zip_unicode_path(info: zipfile.ZipInfo) -> str:
-    """Info-ZIP Unicode Path extra field (0x7075), written by some zip tools beside a legacy name."""
-    extra = info.extra
-    pos = 0
-    while pos + 4 <= len(extra):
-        tag, size = struct.unpack("<HH", extra[pos:pos + 4])
-        body = extra[pos + 4:pos + 4 + size]
-        if tag == 0x7075 and len(body) > 5 and body[0] == 1:
-            try:
-                return body[5:].decode("utf-8")
-            except UnicodeDecodeError:
-                return ""
-        pos += 4 + size
-    return ""
-
-
-def _unsafe_entry(name: str) -> str:
-    """Why a zip entry's path is refused, or "" when it is acceptable."""
-    norm = name.replace("\\", "/")
-    if norm.startswith("/") or re.match(r"^[A-Za-z]:", norm):
-        return "压缩包内的路径是绝对路径"
-    if any(part == ".." for part in norm.split("/")):
-        return "压缩包内的路径含有“..”，可能指向压缩包以外"
-    return ""
-
-
-class _Inputs:
-    """Walks folders and zips; zip entries are copied to a private temp folder."""
-
-    def __init__(self, tmpdir: Path):
-        self.tmpdir = tmpdir
-        self.files: list[InputFile] = []
-        self._count = 0
-        self._seen: set[str] = set()
-
-    def add_path(self, path: Path, shown: str) -> None:
-        if path.is_dir():
-            for child in sorted(path.rglob("*"), key=lambda p: str(p)):
-                if child.is_file() and not child.is_symlink():
-                    self.add_file(child, f"{shown}/{child.relative_to(path).as_posix()}")
-                elif child.is_symlink():
-                    self._listed(f"{shown}/{child.relative_to(path).as_posix()}", str(child), 0, 0,
-                                 NOT_BRANCH, "符号链接，未读取")
-        else:
-            self.add_file(path, shown)
-
-    def add_file(self, path: Path, shown: str) -> None:
-        real = os.path.realpath(path)
-        if real in self._seen:  # the same file named twice on the command line, or a folder and its file
-            return
-        self._seen.add(real)
-        try:
-            st = path.stat()
-        except OSError as exc:
-            self._listed(shown, str(path), 0, 0, UNREADABLE, f"无法读取文件：{exc.strerror or exc}")
-            return
-        if path.suffix.lower() == ".zip":
-            self.add_zip(path, shown, depth=1, mtime=st.st_mtime, size=st.st_size)
-        else:
-            self.files.append(InputFile(shown=shown, path=str(path), mtime=st.st_mtime, size=st.st_size))
-
-    def _listed(self, shown, path, mtime, size, outcome, reason) -> None:
-        self.files.append(InputFile(shown=shown, path=path, mtime=mtime, size=size, outcome=outcome,
-                                    reason=reason))
-
-    def add_zip(self, path: Path, shown: str, depth: int, mtime: float, size: int) -> None:
-        if depth > MAX_ZIP_DEPTH:
-            self._listed(shown, str(path), mtime, size, NOT_BRANCH,
-                         f"压缩包嵌套超过 {MAX_ZIP_DEPTH} 层，未打开；请解压后再提交")
-            return
-        try:
-            zf = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError) as exc:
-            self._listed(shown, str(path), mtime, size, UNREADABLE, f"压缩包已损坏，无法打开（{exc}）")
-            return
-        with zf:
-            infos = [i for i in zf.infolist() if not i.is_dir()]
-            if len(infos) > MAX_ZIP_ENTRIES:
-                self._listed(shown, str(path), mtime, size, UNREADABLE,
-                             f"压缩包内有 {len(infos)} 个文件，超过上限 {MAX_ZIP_ENTRIES}，已拒绝打开")
-                return
-            total = sum(i.file_size for i in infos)
-            if total > MAX_ZIP_TOTAL_BYTES:
-                self._listed(shown, str(path), mtime, size, UNREADABLE,
-                             f"压缩包解压后有 {total // 1024 ** 2} MB，过大，疑似异常文件，已拒绝打开")
-                return
-            for info in infos:
-                self._zip_entry(zf, info, shown, depth)
-
-    def _zip_entry(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, zip_shown: str, depth: int) -> None:
-        name = _zip_entry_name(info)
-        shown = f"{zip_shown}/{name}"
-        mtime = _zip_time(info)
-        refuse = _unsafe_entry(name)
-        mode = info.external_attr >> 16
-        if not refuse and stat.S_ISLNK(mode):
-            refuse = "压缩包内的符号链接"
-        if not refuse and info.flag_bits & 0x1:
-            refuse = "压缩包内的文件设有密码，请取消密码后重新打包"
-        if not refuse and info.file_size > MAX_FILE_BYTES:
-            refuse = f"解压后 {info.file_size // 1024 ** 2} MB，过大，支部填报表一般不超过 1 MB"
-        ratio = info.file_size / max(info.compress_size, 1)
-        if not refuse and info.file_size > 10 * 1024 * 1024 and ratio > MAX_ZIP_RATIO:
-            refuse = f"压缩比异常（{ratio:.0f} 倍），疑似恶意文件"
-        if refuse:
-            self._listed(shown, "", mtime, info.file_size, UNREADABLE, f"已拒绝解压：{refuse}")
-            return
-        base = PurePosixPath(name.replace("\\", "/")).name
-        suffix = Path(base).suffix.lower()
-        listed = InputFile(shown=shown, path="", mtime=mtime, size=info.file_size)
-        classify_by_name(listed)
-        if listed.outcome and suffix != ".zip":  # a lock file, a PDF…: listed, not worth unpacking
-            self.files.append(listed)
-            return
-        # Never use the entry's own name on disk: a number and a known suffix only.
-        self._count += 1
-        target = self.tmpdir / f"{self._count:07d}{suffix if suffix in WORKBOOK_SUFFIXES + ('.zip',) else ''}"
-        try:
-            _copy_limited(zf, info, target, MAX_FILE_BYTES)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, _TooBig) as exc:
-            target.unlink(missing_ok=True)
-            self._listed(shown, "", mtime, info.file_size, UNREADABLE, f"无法从压缩包中解压（{exc}）")
-            return
-        if suffix == ".zip":
-            self.add_zip(target, shown, depth + 1, mtime, info.file_size)
-            return
-        self.files.append(InputFile(shown=shown, path=str(target), mtime=mtime, size=info.file_size))
-
-
-class _TooBig(Exception):
-    pass
-
-
-def _copy_limited(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limit: int) -> None:
-    """Copy one entry, stopping when it inflates past what its header declared."""
-    written = 0
-    with zf.open(info) as src, open(target, "wb") as dst:
-        while True:
-            chunk = src.read(1024 * 1024)
-            if not chunk:
-                break
-            written += len(chunk)
-            if written > min(limit, info.file_size):
-                raise _TooBig("解压后的大小与压缩包记录不符")
-            dst.write(chunk)
-
-
-def _zip_time(info: zipfile.ZipInfo) -> float:
-    try:
-        return dt.datetime(*info.date_time).timestamp()
-    except (ValueError, OverflowError):
-        return 0.0
-
-
-def gather(paths: Iterable[str | os.PathLike], tmpdir: Path) -> list[InputFile]:
-    """Every file under the given folders and zips, in a stable order."""
-    inputs = _Inputs(tmpdir)
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise UsageError(f"找不到文件或文件夹：{raw}")
-        inputs.add_path(path, path.name or str(path))
-    return inputs.files
-
-
-def classify_by_name(f: InputFile) -> None:
-    """Outcomes decided before opening: lock files and files that are not workbooks."""
-    if f.outcome:
-        return
-    name = PurePosixPath(f.shown).name
-    if name.startswith("~$"):
-        f.outcome, f.reason = NOT_BRANCH, "Excel/WPS 打开文件时产生的临时锁定文件（~$ 开头），不是填报表"
-    elif "/__MACOSX/" in f"/{f.shown}" or name.startswith("._"):
-        f.outcome, f.reason = NOT_BRANCH, "苹果电脑打包时附带的系统文件，不是填报表"
-    elif Path(name).suffix.lower() not in WORKBOOK_SUFFIXES:
-        kind = Path(name).suffix or "无扩展名"
-        f.outcome, f.reason = NOT_BRANCH, f"不是 Excel 工作簿（{kind}），未读取"
 
 
 # --- reading (runs in worker processes) ---------------------------------------

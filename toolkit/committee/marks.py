@@ -28,7 +28,8 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from toolkit.errors import InputError
-from toolkit.committee.previous import open_summary_input, text_key
+from toolkit.committee.previous import text_key
+from toolkit.io.container import open_summary_input
 from toolkit.branch.read import sheet_rows
 from toolkit.core.headers import find_sheet, header_key, scan_header
 from toolkit.core.keys import branch_keys

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from toolkit.errors import Issue, Severity
+from toolkit.io.inputs import NOT_BRANCH, UNREADABLE, InputFile  # noqa: F401 - the walker makes them; the model lists them
 
-# Outcomes in 文件清单 (fixed by the workbook contract).
-DONE, HAS_ERRORS, DUPLICATE, UNREADABLE, NOT_BRANCH = "已汇总", "有错误", "重复提交", "无法读取", "非填报表"
+# Outcomes in 文件清单 (fixed by the workbook contract); the walker decides the last two.
+DONE, HAS_ERRORS, DUPLICATE = "已汇总", "有错误", "重复提交"
 OUTCOMES = (DONE, HAS_ERRORS, DUPLICATE, UNREADABLE, NOT_BRANCH)
 
 APPRAISALS = ("优秀", "合格", "基本合格", "不合格", "不评定")
@@ -67,24 +68,6 @@ class Guest(NamedTuple):
     name: str
     title: str
     mode: str
-
-
-@dataclass
-class InputFile:
-    """One file the committee handed in, wherever it came from."""
-
-    shown: str  # what people see: folder-relative path, or 压缩包.zip/内部路径
-    path: str  # where it can be read on disk (a temp copy for zip entries)
-    mtime: float
-    size: int
-    outcome: str = ""
-    reason: str = ""
-    branch_key: str = ""
-    org_name: str = ""
-    branch_id: str = ""
-    # Facts decided while assembling, kept as data so nobody parses ``reason`` for them:
-    other_cycle: str = ""  # the file's 周期编号 when it belongs to another cycle
-    off_roster: bool = False  # used, but its branch is not in the 支部名册
 
 
 @dataclass

@@ -15,27 +15,24 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tempfile
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import InputError, UsageError, WorkbookError
+from toolkit.errors import InputError, WorkbookError
 from toolkit.branch.read import read_branch, sheet_rows
 from toolkit.core.headers import find_sheet, scan_header
 from toolkit.core.keys import branch_key, id_key, name_key
+from toolkit.io.container import open_summary  # the summary, opened as file safety checks it
+from toolkit.io.inputs import workbook_files  # the one walker of folders and zips
 from toolkit.schema.summary import LEDGER, PROBLEMS
 from toolkit.core.values import (BadValue, cell_text, clean_name, fold, is_blank, parse_date,
                             parse_deadline)
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 SUMMARY_PROBLEMS = PROBLEMS.name
 SUMMARY_MEASURES = LEDGER.name
-MAX_ZIP_MEMBERS = 20000
-MAX_ZIP_MEMBER_BYTES = 50 * 1024 * 1024
 
 # The columns read back from a previous 汇总表 (headers and their aliases: schema.summary).
 _PROBLEM_KEYS = ("branch_id", "org_name", "pid", "level", "owner", "category", "summary", "detail")
@@ -84,111 +81,6 @@ class PreviousCycle:
         return None
 
 
-# --- finding the files ----------------------------------------------------------
-
-def _zip_name(info: zipfile.ZipInfo) -> str:
-    """Zips made by Windows tools store Chinese names in GBK without the UTF-8 flag."""
-    if info.flag_bits & 0x800:
-        return info.filename
-    try:
-        return info.filename.encode("cp437").decode("gbk")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return info.filename
-
-
-def _from_zip(path: Path, stack: ExitStack) -> Iterator[tuple[Path, str]]:
-    """Extract the workbooks of a zip into a private temporary folder.
-
-    Members are written under numbered names, never under their stored path,
-    so a crafted name (../../x) cannot write outside the folder.
-    """
-    try:
-        zf = stack.enter_context(zipfile.ZipFile(path))
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"无法打开压缩包 {path.name}：{exc}") from exc
-    members = [i for i in zf.infolist() if not i.is_dir()]
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise InputError(f"压缩包 {path.name} 中的文件过多（{len(members)} 个），请分批处理")
-    tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="orglife-prev-")))
-    for n, info in enumerate(members):
-        name = _zip_name(info)
-        base = name.replace("\\", "/").rsplit("/", 1)[-1]
-        if not base.lower().endswith(WORKBOOK_SUFFIXES) or base.startswith(("~$", ".")):
-            continue
-        shown = f"{path.name}/{name}"
-        if info.file_size > MAX_ZIP_MEMBER_BYTES:
-            yield tmp / f"{n}-too-large", shown
-            continue
-        target = tmp / f"{n}{Path(base).suffix.lower()}"
-        with zf.open(info) as src, open(target, "wb") as dst:
-            dst.write(src.read())
-        yield target, shown
-
-
-def workbook_files(paths: Iterable[str | os.PathLike], stack: ExitStack) -> Iterator[tuple[Path, str]]:
-    """(file to read, name to show) for every workbook in files, folders and zips."""
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise UsageError(f"找不到文件或文件夹：{raw}")
-        if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                if f.is_file() and f.suffix.lower() == ".zip":
-                    yield from _from_zip(f, stack)
-                elif f.is_file() and f.suffix.lower() in WORKBOOK_SUFFIXES \
-                        and not f.name.startswith(("~$", ".")):
-                    yield f, str(f.relative_to(path.parent))
-        elif path.suffix.lower() == ".zip":
-            yield from _from_zip(path, stack)
-        else:
-            yield path, path.name
-
-
-# --- reading ---------------------------------------------------------------------
-
-MAX_SUMMARY_BYTES = 500 * 1024 * 1024
-MAX_SUMMARY_UNZIPPED = 4 * 1024 ** 3
-
-
-def open_summary_input(path: str | os.PathLike, what: str = "汇总表"):
-    """open_summary for a summary named on the command line: a missing or broken
-    file is an input error that names it."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"找不到{what}：{path}")
-    try:
-        return open_summary(path)
-    except WorkbookError as exc:
-        raise InputError(f"{what}无法读取：{exc}") from exc
-
-
-def open_summary(path: str | os.PathLike):
-    """Open a 汇总表.xlsx. It is the committee's own, possibly large file (10,000
-    branches make 100,000+ ledger rows), so the branch workbook's row limits do
-    not apply; the container is still checked before calamine inflates it."""
-    import python_calamine
-
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_SUMMARY_BYTES:
-            raise WorkbookError(f"{path.name} 过大（{size // 1024 ** 2} MB），不像是汇总表", path=str(path))
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            if "xl/workbook.xml" not in zf.namelist():
-                raise WorkbookError(f"{path.name} 不是 Excel 工作簿（.xlsx）", path=str(path), reason="not-branch")
-            if sum(i.file_size for i in infos) > MAX_SUMMARY_UNZIPPED or any(
-                    i.file_size > 10 * 1024 ** 2 and i.file_size > 200 * max(i.compress_size, 1) for i in infos):
-                raise WorkbookError(f"{path.name} 解压后过大或压缩比异常，已拒绝读取", path=str(path))
-        return python_calamine.CalamineWorkbook.from_path(str(path))
-    except zipfile.BadZipFile as exc:
-        raise WorkbookError(f"{path.name} 不是 .xlsx 工作簿或已损坏", path=str(path), reason="not-branch") from exc
-    except OSError as exc:
-        raise WorkbookError(f"无法读取 {path.name}：{exc.strerror or exc}", path=str(path)) from exc
-    except WorkbookError:
-        raise
-    except Exception as exc:  # calamine raises several unrelated types for broken files
-        raise WorkbookError(f"{path.name} 无法打开（{type(exc).__name__}）", path=str(path)) from exc
 
 
 def is_summary_workbook(path: Path) -> bool:
@@ -207,7 +99,7 @@ def load_previous(paths: Iterable[str | os.PathLike]) -> PreviousCycle:
     cycle = PreviousCycle()
     chosen: dict[str, tuple[PrevBranch, float]] = {}
     with ExitStack() as stack:
-        for path, shown in workbook_files(paths, stack):
+        for path, shown in workbook_files(paths, stack, lambda f, why: cycle.notes.append(f"{f}：未读取（{why}）")):
             if is_summary_workbook(path):
                 for branch in read_summary(path, shown):
                     _keep(cycle, chosen, branch, float("inf"), shown)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.branch.read import sheet_rows
-from toolkit.committee.previous import open_summary_input
+from toolkit.io.container import open_summary_input
 from toolkit.core.headers import find_sheet, scan_header
 from toolkit.core.keys import branch_key
 from toolkit.core.status import DUE_SOON_DAYS, ST_DUE_SOON, ST_OVERDUE, measure_status

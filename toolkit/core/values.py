@@ -214,6 +214,11 @@ class FormulaError(str):
     """
 
 
+class UncomputedFormula(str):
+    """A formula cell saved without its result (a program wrote it and never computed it),
+    holding the formula: calamine reads it as blank, which would lose the value."""
+
+
 def formula_error(raw: object) -> str | None:
     """The error text when a cell holds a formula error such as #REF!."""
     if isinstance(raw, FormulaError):
@@ -223,6 +228,9 @@ def formula_error(raw: object) -> str | None:
 
 def parse(col_type: T, raw: object, choices: tuple[str, ...] = ()) -> object:
     """Raw cell value -> typed value. ``raw`` is known not to be blank."""
+    if isinstance(raw, UncomputedFormula):
+        raise BadValue(f"单元格是公式 {raw}，但文件里没有保存它的计算结果（生成文件的程序没有计算公式），"
+                       "请用 Excel 或 WPS 打开后保存，或改为直接填写内容", "formula-not-computed")
     err = formula_error(raw)
     if err:
         raise BadValue(f"单元格是公式错误 {err}，请改为直接填写内容", "formula-error")

@@ -10,14 +10,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from toolkit.committee.collect import assemble, classify_by_name, gather, read_all
+from toolkit.committee.collect import assemble, read_all
 from toolkit.committee.model import BranchRecord, CollectResult, InputFile
 from toolkit.errors import ToolkitError, UsageError
+from toolkit.io.inputs import ScratchDir, classify_by_name, gather
 
 
 def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
@@ -47,7 +47,7 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
     clock = time.perf_counter()
     # Zip entries are read from copies in this folder. The book reads its
     # branches again at the end, so with --book the folder stays until then.
-    workdir = tempfile.TemporaryDirectory(prefix="orglife-collect-")
+    workdir = ScratchDir(prefix="orglife-collect-")  # removed on SIGTERM too
     with (contextlib.nullcontext(workdir.name) if book else workdir) as tmp:
         files, read = _read(paths, Path(tmp), jobs, progress)
     if previous_cycle:
