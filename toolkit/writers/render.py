@@ -49,6 +49,7 @@ from toolkit.schema.workbooks import (
     TALKS,
 )
 from toolkit.core.values import format_date
+from toolkit.writers.docx_format import finish_document
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "docx_templates"
 # (document name used in output files, template file name)
@@ -446,7 +447,11 @@ def build_context(branch: Branch, today: dt.date | None = None) -> dict[str, Any
 
     problem_of = {r.get("pid"): r for r in problems}
     position = {r.get("pid"): i for i, r in enumerate(problems)}
-    measures = sorted(rows(MEASURES.key), key=lambda r: position.get(r.get("pid"), len(problems)))
+    # grouped by category (in the categories' order), then problem: the 整改清单 merges a problem's rows
+    cat_rank = {c: i for i, c in enumerate(order)}
+    measures = sorted(rows(MEASURES.key), key=lambda r: (
+        cat_rank.get(_text(problem_of.get(r.get("pid"), {}).get("category")), len(order)),
+        position.get(r.get("pid"), len(problems))))
     ctx["measures"] = []
     for seq, r in enumerate(measures, start=1):
         prob = problem_of.get(r.get("pid"), {})
@@ -629,6 +634,7 @@ def render_docx(template: Path, context: dict[str, Any], out: Path) -> None:
     try:
         tpl = _TEMPLATE_CLASS(io.BytesIO(data))
         tpl.render(context, jinja_env=jinja_env())
+        finish_document(tpl.docx, author=str(context.get("org") or ""))
         tpl.save(str(out))
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"模板“{name}”含有不允许执行的代码（{exc}），已拒绝生成。"
