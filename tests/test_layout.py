@@ -156,3 +156,58 @@ def test_document_properties_are_its_own(made, key):
     created = props.created if props.created.tzinfo else props.created.replace(tzinfo=dt.timezone.utc)
     assert created >= made[1]
     assert props.comments == ""
+
+
+# --- the printed 汇总表 --------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory):
+    from toolkit.app.cli import main
+
+    base = tmp_path_factory.mktemp("collect")
+    inbox = base / "回收"
+    inbox.mkdir()
+    for bid in sorted(sample_data.BRANCHES):
+        write_workbook(sample_content(bid), inbox / f"{bid}.xlsx")
+    out = base / "汇总"
+    main(["collect", str(inbox), "-o", str(out), "--jobs", "1", "--as-of", "2023-10-15"])
+    return out
+
+
+def test_every_summary_sheet_prints_one_page_wide_with_its_header(collected):
+    import openpyxl
+
+    book = openpyxl.load_workbook(collected / "汇总表.xlsx")
+    for ws in book.worksheets:
+        setup = ws.page_setup
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0), ws.title  # 1 is the default, left out
+        assert setup.paperSize in (8, 9), ws.title  # A3 or A4
+        assert "&P" in (ws.oddFooter.right.text or ""), ws.title
+        if ws.title == "总览":
+            assert setup.orientation == "landscape"
+            continue
+        assert ws.print_title_rows.replace("$", "") == "1:1", ws.title
+        widths = sum(ws.column_dimensions[c].width or 8 for c in ws.column_dimensions)
+        if widths > 100:
+            assert setup.orientation == "landscape", ws.title
+    ledger = book["整改总台账"]
+    long_cells = [c for row in ledger.iter_rows(min_row=2) for c in row
+                  if isinstance(c.value, str) and len(c.value) > 20]
+    assert long_cells and all(c.alignment.wrap_text for c in long_cells)
+
+
+def test_chart_labels_print_at_9_pt_or_more(collected):
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(collected / "汇总表.xlsx") as zf:
+        charts = [zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/charts/chart")]
+    assert charts
+    # 总览 prints at 145/175 of its size (docx_format-free: see consolidate.OVERVIEW_UNITS)
+    from toolkit.writers.consolidate import _A4_LANDSCAPE_UNITS, OVERVIEW_UNITS
+
+    scale = min(1.0, _A4_LANDSCAPE_UNITS / OVERVIEW_UNITS)
+    for xml in charts:
+        sizes = [int(s) / 100 for s in re.findall(r'<a:defRPr[^>]* sz="(\d+)"', xml)]
+        assert sizes and min(sizes) * scale >= 9 - 0.01

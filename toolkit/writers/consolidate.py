@@ -13,6 +13,7 @@ previous 汇总表 by marks.ledger_marks): change them only together with marks.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -77,7 +78,8 @@ class _Fmt:
         self.base = base
         self.header = wb.add_format({**base, "bold": True, "bg_color": "#9E1B1B", "font_color": "#FFFFFF",
                                      "text_wrap": True, "valign": "vcenter", "align": "center", "border": 1})
-        self.text = wb.add_format(base)
+        # wrapped, so a long 整改措施 prints whole instead of being cut at the cell edge
+        self.text = wb.add_format({**base, "text_wrap": True})
         self.wrap = wb.add_format({**base, "text_wrap": True})
         self.int = wb.add_format({**base, "num_format": "0"})
         self.pct = wb.add_format({**base, "num_format": "0.0%"})
@@ -103,6 +105,59 @@ def _header(ws, headers: Sequence[str], widths: Sequence[float], fmt: _Fmt, *, f
     ws.freeze_panes(1, 0)
     if filter_rows is not None:
         ws.autofilter(0, 0, max(filter_rows, 1), len(headers) - 1)
+    print_setup(ws, sum(widths))
+
+
+_LINE_PT = 13.5  # one line of 10 pt text
+_CJK_UNITS = 1.9  # a 10 pt Chinese character in Excel column units (a digit is about 1)
+
+
+def fit_row(ws, r: int, cells) -> None:
+    """Give row r the height its wrapped texts need: ((text, column width), …).
+
+    Excel and LibreOffice do not grow a row for wrapped text written by a program
+    (LibreOffice prints one line and cuts the rest), so the height is set here,
+    before the row's cells are written (the sheet is written row by row).
+    """
+    lines = 1
+    for text, width in cells:
+        if text:
+            units = sum(_CJK_UNITS if ord(ch) >= 0x2E80 else 1.0 for ch in str(text))
+            lines = max(lines, math.ceil(units / max(width - 1, 1)) + str(text).count("\n"))
+    if lines > 1:
+        ws.set_row(r, lines * _LINE_PT)
+
+
+# Printable width in Excel column units (about 5.3 pt each) with 13 mm margins:
+# A4 portrait holds about 100, A4 landscape about 145, A3 landscape about 210.
+_A4_PORTRAIT_UNITS, _A4_LANDSCAPE_UNITS = 100, 145
+_PAPER_A4, _PAPER_A3 = 9, 8
+# 总览: columns A–H (26 + 14 + 6 × 11) and a 480-pixel chart (about 69 units) beside them
+# print at 145 / 175 = 83 %; chart labels of 11 pt print at 9 pt.
+OVERVIEW_UNITS = 175
+CHART_LABEL_PT = 11
+
+
+def print_setup(ws, width_units: float, *, header_row: bool = True) -> None:
+    """Print a sheet as a person expects: one page wide, header row on every page.
+
+    Portrait when it fits, landscape when wide, A3 landscape when even that would
+    shrink it below about 70 % (支部情况 has 30-odd columns); page numbers and the
+    sheet's name in the footer, gridlines printed so the table reads as a table.
+    """
+    if width_units <= _A4_PORTRAIT_UNITS:
+        ws.set_paper(_PAPER_A4)
+        ws.set_portrait()
+    else:
+        ws.set_paper(_PAPER_A4 if width_units <= _A4_LANDSCAPE_UNITS / 0.7 else _PAPER_A3)
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.center_horizontally()
+    if header_row:
+        ws.repeat_rows(0)
+        ws.hide_gridlines(0)
+    ws.set_footer(f'&L&"{FONT}"&9&A&R&"{FONT}"&9第 &P 页，共 &N 页')
 
 
 def _put(ws, r: int, c: int, value: Any, fmt: _Fmt, cell_fmt=None) -> None:
@@ -150,9 +205,8 @@ def write_summary(result: CollectResult, path: str | os.PathLike, *,
 def _overview(wb, ws, result: CollectResult, fmt: _Fmt) -> None:
     fig = result.figures
     info = result.cycle_info
-    ws.set_paper(9)  # A4, landscape, one page wide: the figures and both charts print together
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    # A4 landscape, one page wide: the figures and both charts print together
+    print_setup(ws, OVERVIEW_UNITS, header_row=False)
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 14)
     ws.set_column(2, 8, 11)
@@ -213,11 +267,11 @@ def _overview(wb, ws, result: CollectResult, fmt: _Fmt) -> None:
             "categories": ["总览", cat_first, 0, cat_last, 0],
             "values": ["总览", cat_first, 1, cat_last, 1],
             "fill": {"color": "#9E1B1B"},
-            "data_labels": {"value": True, "font": {"name": FONT, "size": 9}},
+            "data_labels": {"value": True, "font": {"name": FONT, "size": CHART_LABEL_PT}},
         })
         _style_chart(chart, "查摆问题按类别分布", "问题数")
         chart.set_legend({"none": True})
-        ws.insert_chart(chart_row, 8, chart, {"x_scale": 1.3, "y_scale": 1.1})
+        ws.insert_chart(chart_row, 8, chart, {"x_scale": 1.0, "y_scale": 1.1})
 
     # rectification status by branch: the table the second chart reads
     r += 2
@@ -245,17 +299,17 @@ def _overview(wb, ws, result: CollectResult, fmt: _Fmt) -> None:
                 "gap": 60,
             })
         _style_chart(chart, "各支部整改进度", "整改措施数")
-        chart.set_y_axis({"reverse": True, "num_font": {"name": FONT, "size": 9}})
-        chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
+        chart.set_y_axis({"reverse": True, "num_font": {"name": FONT, "size": CHART_LABEL_PT}})
+        chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": CHART_LABEL_PT}})
         height = max(1.2, min(4.0, 0.25 + 0.09 * len(chosen)))
-        ws.insert_chart(chart_row + 18, 8, chart, {"x_scale": 1.3, "y_scale": height})
+        ws.insert_chart(chart_row + 18, 8, chart, {"x_scale": 1.0, "y_scale": height})
 
 
 def _style_chart(chart, title: str, value_axis: str) -> None:
     chart.set_title({"name": title, "name_font": {"name": FONT, "size": 12, "bold": True}})
-    chart.set_x_axis({"num_font": {"name": FONT, "size": 9}, "name_font": {"name": FONT}})
-    chart.set_y_axis({"name": value_axis, "num_font": {"name": FONT, "size": 9},
-                      "name_font": {"name": FONT, "size": 9}, "major_gridlines": {"visible": True}})
+    chart.set_x_axis({"num_font": {"name": FONT, "size": CHART_LABEL_PT}, "name_font": {"name": FONT}})
+    chart.set_y_axis({"name": value_axis, "num_font": {"name": FONT, "size": CHART_LABEL_PT},
+                      "name_font": {"name": FONT, "size": CHART_LABEL_PT}, "major_gridlines": {"visible": True}})
     chart.set_chartarea({"border": {"none": True}})
 
 
@@ -293,8 +347,8 @@ def branch_headers(categories: Sequence[str]) -> list[str]:
 def _branches(ws, result: CollectResult, fmt: _Fmt) -> None:
     cats = list(result.categories)
     headers = branch_headers(cats)
-    widths = [10, 22, 11, 8, 8, 8, 8, 30, 8, 8, 8, 8, 8, *([8] * len(cats)), 8, 8, 8, 8, 8,
-              *([8] * len(APPRAISALS)), 8, 9, 7, 7, 40]
+    widths = [10, 22, 11, 8, 8, 8, 8, 18, 8, 8, 8, 8, 8, *([8] * len(cats)), 8, 8, 8, 8, 8,
+              *([8] * len(APPRAISALS)), 8, 9, 7, 7, 24]
     _header(ws, headers, widths, fmt, filter_rows=len(result.branches))
     for r, (rec, per) in enumerate(zip(result.branches, result.figures["per_branch"]), start=1):
         values = [rec.branch_id, rec.org_name, rec.info.get("meeting_date"), per["应到"], per["实到"],
@@ -309,7 +363,8 @@ def _branches(ws, result: CollectResult, fmt: _Fmt) -> None:
 
 def _problems(ws, result: CollectResult, fmt: _Fmt) -> None:
     total = sum(len(b.problems) for b in result.branches)
-    _header(ws, PROBLEM_HEADERS, (10, 20, 9, 9, 9, 10, 36, 60, 10, 9, 10, 8), fmt, filter_rows=total)
+    widths = (10, 20, 9, 9, 9, 10, 36, 60, 10, 9, 10, 8)
+    _header(ws, PROBLEM_HEADERS, widths, fmt, filter_rows=total)
     r = 0
     # No cell format on the long sheets' text and numbers: the format lookup was
     # 30% of writing a cell, and these sheets reach 300,000 rows.
@@ -322,12 +377,13 @@ def _problems(ws, result: CollectResult, fmt: _Fmt) -> None:
         bid, org = rec.branch_id or "", rec.org_name or ""
         for pid, level, owner, category, summary, detail, source, row in rec.problems:
             r += 1
+            fit_row(ws, r, ((summary, widths[6]), (detail, widths[7])))
             write_string(r, 0, bid, text)
             write_string(r, 1, org, text)
             for c, v in ((2, pid), (3, level), (4, owner), (5, category), (6, summary), (7, detail),
                          (8, source)):
                 if v is not None:
-                    write_string(r, c, str(v), text)
+                    write_string(r, c, str(v), fmt.wrap if c in (6, 7) else text)
             write_number(r, 9, per_pid.get(pid, 0), None)
             write_string(r, 10, state, text)
             # the row in the branch's own 问题清单 (its file is in 支部情况): a number costs less than text
@@ -351,6 +407,7 @@ def _ledger(ws, result: CollectResult, fmt: _Fmt, notes: LedgerMarks | None) -> 
                      {"font_name": FONT})
     as_of = result.as_of
     text, date_fmt, write_string, write_number = None, fmt.date, ws.write_string, ws.write_number
+    wrap = fmt.wrap  # only the long texts: printed whole, on as many lines as they need
     r = 0
     for rec in result.branches:
         problems = {p[0]: p for p in rec.problems}
@@ -358,6 +415,7 @@ def _ledger(ws, result: CollectResult, fmt: _Fmt, notes: LedgerMarks | None) -> 
         for pid, measure, owner, deadline, status, done_date, evidence, closed, row in rec.measures:
             r += 1
             prob = problems.get(pid)
+            fit_row(ws, r, ((prob[4] if prob else None, widths[4]), (measure, widths[5]), (evidence, widths[10])))
             write_string(r, 0, bid, text)
             write_string(r, 1, org, text)
             if pid is not None:
@@ -366,9 +424,9 @@ def _ledger(ws, result: CollectResult, fmt: _Fmt, notes: LedgerMarks | None) -> 
                 if prob[3] is not None:
                     write_string(r, 3, str(prob[3]), text)
                 if prob[4] is not None:
-                    write_string(r, 4, str(prob[4]), text)
+                    write_string(r, 4, str(prob[4]), wrap)
             if measure is not None:
-                write_string(r, 5, str(measure), text)
+                write_string(r, 5, str(measure), wrap)
             if owner is not None:
                 write_string(r, 6, str(owner), text)
             if isinstance(deadline, dt.date):
@@ -380,7 +438,7 @@ def _ledger(ws, result: CollectResult, fmt: _Fmt, notes: LedgerMarks | None) -> 
             if isinstance(done_date, dt.date):
                 write_number(r, 9, serial(done_date), date_fmt)
             if evidence is not None:
-                write_string(r, 10, str(evidence), text)
+                write_string(r, 10, str(evidence), wrap)
             if isinstance(closed, dt.date):
                 write_number(r, 11, serial(closed), date_fmt)
             state = measure_status(deadline, status, done_date, as_of)
