@@ -104,6 +104,9 @@ def new_gbt9704_document(*, landscape: bool = False):
     """A new python-docx Document with the GB/T 9704 page, styles and page numbers."""
     doc = Document()
     apply_gbt9704(doc, landscape=landscape)
+    # not python-docx's own ("python-docx", 2013): a writer that knows its title and
+    # 党组织 calls finish_document or set_properties before saving
+    set_properties(doc, title="", author="")
     return doc
 
 
@@ -505,3 +508,58 @@ def _keep_next(p) -> None:
     ppr = p.get_or_add_pPr()
     if ppr.find(qn("w:keepNext")) is None:
         ppr._insert_keepNext(OxmlElement("w:keepNext"))
+
+
+# --- page count -----------------------------------------------------------------------------
+
+_PAGE_HEIGHT_PT = TEXT_HEIGHT_MM / 25.4 * 72  # 637.8: 22 lines of 28 pt
+_TITLE_CHARS = int(TEXT_WIDTH_MM / 25.4 * 72 // SIZE_TITLE.pt)  # 20 characters of 22 pt a line
+_INDENTED = {"Normal", STYLE.h1, STYLE.h2, STYLE.h3}
+
+
+def estimate_pages(doc) -> int:
+    """How many pages a portrait document in these styles fills, without laying it out.
+
+    Every body line is 28 pt of a 637.8 pt page and holds 28 characters (digits
+    count half), a title line 20 characters; a page break before a paragraph
+    starts a new page. The contents page of a 情况报告汇编 writes its page numbers
+    from this, so that Word shows them without updating fields; LibreOffice
+    recomputes them anyway, and tests compare the two on the demo's PDFs.
+    """
+    styles = {s.get(qn("w:styleId")): s.find(qn("w:name")).get(qn("w:val"))
+              for s in doc.styles.element.iterchildren(qn("w:style")) if s.find(qn("w:name")) is not None}
+    pages, used = 1, 0.0
+    for el in doc.element.body.iterchildren():
+        heights: list[float] = []
+        if el.tag == qn("w:p"):
+            node = el.find(qn("w:pPr") + "/" + qn("w:pStyle"))
+            name = styles.get(node.get(qn("w:val")) if node is not None else "Normal", "Normal")
+            if el.find(qn("w:pPr") + "/" + qn("w:pageBreakBefore")) is not None and used:
+                pages, used = pages + 1, 0.0
+            heights = [LINE_PITCH.pt] * _paragraph_lines(el, name)
+        elif el.tag == qn("w:tbl"):
+            for tr in el.iter(qn("w:tr")):
+                text = max((_text(tc) for tc in tr.iter(qn("w:tc"))), key=len, default="")
+                heights.append(TABLE_LINE.pt * max(1, math.ceil(text_width_chars(text) / 12)) + 4)
+        for h in heights:
+            if used + h > _PAGE_HEIGHT_PT + 0.5:
+                pages, used = pages + 1, 0.0
+            used += h
+    return pages
+
+
+def _text(el) -> str:
+    return "".join(t.text or "" for t in el.iter(qn("w:t")))
+
+
+def _paragraph_lines(p, style_name: str) -> int:
+    per_line = _TITLE_CHARS if style_name == STYLE.title else CHARS_PER_LINE
+    indent = 2 if style_name in _INDENTED else 0
+    lines, segment = 0, ""
+    for node in p.iter(qn("w:t"), qn("w:br")):
+        if node.tag == qn("w:br"):
+            lines += max(1, math.ceil((indent + text_width_chars(segment)) / per_line))
+            segment, indent = "", 0
+        else:
+            segment += node.text or ""
+    return lines + max(1, math.ceil((indent + text_width_chars(segment)) / per_line))
