@@ -259,12 +259,12 @@ def check_template():
 
 
 # 序号 · 问题类别 · 问题概述 · 整改措施 · 责任人 · 整改时限 · 完成状态, filling the 243 mm landscape
-# text width. At 12 pt, with the cells' 3.8 mm of padding, a date "2023年12月31日" needs
-# 36 mm in LibreOffice's fonts, a four-character name or status 21 mm and "序号" 13 mm:
-# those columns never break them.
+# text width. At 12 pt, with the cells' 3.8 mm of padding and the quarter-em space Word and
+# LibreOffice put between Chinese and digits, a date "2023年12月31日" needs 40 mm, a
+# four-character name or status 21 mm and "序号" 13 mm: those columns never break them.
 LIST_COLUMNS = (("序号", 14, "{{ m.seq }}", True), ("问题类别", 24, "{{ m.category }}", True),
-                ("问题概述", 50, "{{ m.summary }}", False), ("整改措施", 72, "{{ m.measure }}", False),
-                ("责任人", 22, "{{ m.owner }}", True), ("整改时限", 38, "{{ m.deadline }}", True),
+                ("问题概述", 50, "{{ m.summary }}", False), ("整改措施", 68, "{{ m.measure }}", False),
+                ("责任人", 22, "{{ m.owner }}", True), ("整改时限", 42, "{{ m.deadline }}", True),
                 ("完成状态", 23, "{{ m.status }}", True))
 # The rows of one problem stand together (category, then problem): its category and
 # summary cells are merged down across its measures. ns remembers the row above.

@@ -170,8 +170,17 @@ def collected(tmp_path_factory):
     for bid in sorted(sample_data.BRANCHES):
         write_workbook(sample_content(bid), inbox / f"{bid}.xlsx")
     out = base / "汇总"
-    main(["collect", str(inbox), "-o", str(out), "--jobs", "1", "--as-of", "2023-10-15"])
+    main(["collect", str(inbox), "-o", str(out), "--jobs", "1", "--as-of", "2023-10-15", "--pdf"])
     return out
+
+
+def test_committee_report_pdf_keeps_every_mark_and_the_fonts(collected):
+    docx, pdf = collected / "汇总报告.docx", collected / "汇总报告.pdf"
+    assert lost_punctuation(docx, pdf) == {}
+    assert max(body_line_lengths(pdf)) <= 28.5
+    fonts = pdf_fonts(pdf)
+    assert not [f for f in fonts if "DejaVu" in f], fonts
+    assert any(f.startswith("NotoSerifCJK") for f in fonts), fonts
 
 
 def test_every_summary_sheet_prints_one_page_wide_with_its_header(collected):
@@ -211,3 +220,13 @@ def test_chart_labels_print_at_9_pt_or_more(collected):
     for xml in charts:
         sizes = [int(s) / 100 for s in re.findall(r'<a:defRPr[^>]* sz="(\d+)"', xml)]
         assert sizes and min(sizes) * scale >= 9 - 0.01
+
+
+@pytest.mark.parametrize("key", [k for k in CASES if k[1] != "整改清单"])
+def test_signature_never_alone_on_the_last_page(made, key):
+    _, pdf = made[0][key]
+    last = pdf_text(pdf, "-raw").split("\f")
+    last = [page for page in last if page.strip()][-1]
+    lines = [ln.strip() for ln in last.splitlines() if ln.strip() and not ln.strip().startswith("—")]
+    # besides the organisation and the date, at least the end of the body (or 附件) is on it
+    assert len(lines) >= 4, lines

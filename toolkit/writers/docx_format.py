@@ -36,18 +36,18 @@ TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156
 TEXT_HEIGHT_MM = PAGE_HEIGHT_MM - MARGINS_MM["top"] - MARGINS_MM["bottom"]  # 225
 # GB/T 9704 §5.2.2: 22 lines of 28 characters on every page. Word's 公文 templates
 # say so with a document grid (w:docGrid type linesAndChars): linePitch is the
-# line height in twips, charSpace how much narrower than the 16 pt font size each
-# character cell is, in 1/4096 pt. Without the grid a full line of 16 pt
-# characters (28 × 16 = 448 pt) does not fit the 442 pt 版心 and LibreOffice
-# squeezes the line-end punctuation out of sight.
+# line height in twips, charSpace how much narrower than the 16 pt default font
+# each character cell is, in 1/4096 pt; Word's page set-up then shows 22 × 28.
+# A full line of plain 16 pt characters (28 × 16 = 448 pt) does not fit the 442 pt
+# 版心: it holds 27, and LibreOffice lost the line-end mark that hung past it.
 #
-# LibreOffice (7.4) lays such a grid out differently from Word: a 16 pt character
+# LibreOffice (7.4) lays the grid out differently from Word: a 16 pt character
 # does not fit a 15.79 pt cell, so it takes two and a line holds 14. The body
 # therefore does not snap to the grid (w:snapToGrid 0, in Word too) and reaches
-# the same 28 characters by condensing each character by 0.25 pt, which is what
-# the grid's charSpace asks of Word. Body text is left-aligned: with 28 full cells
-# a line is flush anyway, and LibreOffice loses a line-end mark that hangs past a
-# justified line ("之间、" printed as "之间"); a left-aligned line keeps it.
+# 28 characters by condensing each by 0.25 pt, the same pitch the grid gives in
+# Word. Body text is left-aligned: 28 full-width characters fill the line anyway,
+# and LibreOffice drops a line-end mark that hangs past a justified line
+# ("之间、" printed as "之间"), while it prints one hanging past a left-aligned line.
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 GRID_LINE_TWIPS = int(TEXT_HEIGHT_MM / 25.4 * 1440 / LINES_PER_PAGE)  # 579
 CHAR_PITCH_PT = TEXT_WIDTH_MM / 25.4 * 72 / CHARS_PER_LINE  # 15.79 pt
@@ -247,12 +247,14 @@ def _doc_defaults(doc) -> None:
     rfonts.set(qn("w:eastAsia"), FONT_BODY)
     # The grid's charSpace is counted from the default font size: make that the
     # body's 16 pt, so Word and LibreOffice both get 28 cells a line.
+    previous = rfonts
     for tag in ("w:sz", "w:szCs"):
         size = rpr.find(qn(tag))
         if size is None:
             size = OxmlElement(tag)
-            rfonts.addnext(size) if tag == "w:sz" else rpr.find(qn("w:sz")).addnext(size)
+            previous.addnext(size)
         size.set(qn("w:val"), str(int(SIZE_BODY.pt * 2)))
+        previous = size
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
