@@ -105,7 +105,6 @@ def test_signature_block_per_gbt(made, doc):
                               abs(28 - date.paragraph_format.left_indent.pt / cell
                                   - text_width_chars(date.text) - 2) < 0.01)
     # kept with the last body lines: everything from the last text paragraph down is keep-with-next
-    body = d.element.body
     el = org._p
     assert el.find("w:pPr/w:keepNext", NS) is not None
     el = el.getprevious()
@@ -114,7 +113,6 @@ def test_signature_block_per_gbt(made, doc):
         assert el.find("w:pPr/w:keepNext", NS) is not None
         el = el.getprevious()
     assert el.find("w:pPr/w:keepNext", NS) is not None
-    assert body is not None
 
 
 def test_report_names_its_attachment_and_list_is_one(made):
@@ -150,9 +148,11 @@ def test_list_rows_grouped_and_problem_cells_merged(made, bid):
 @pytest.mark.parametrize("key", CASES)
 def test_document_properties_are_its_own(made, key):
     docx, _ = made[0][key]
-    props = Document(str(docx)).core_properties
-    assert props.author and props.author != "python-docx"
-    assert props.title and props.title != key[1] or key[1] == "整改清单" and props.title
+    d = Document(str(docx))
+    props = d.core_properties
+    title = next(p for p in d.paragraphs if p.style.name == STYLE.title)
+    assert props.author == sample_data.BRANCHES[key[0]]["基本信息"]["党组织名称"]
+    assert props.title == "".join(title.text.split())
     created = props.created if props.created.tzinfo else props.created.replace(tzinfo=dt.timezone.utc)
     assert created >= made[1]
     assert props.comments == ""
@@ -181,6 +181,8 @@ def test_committee_report_pdf_keeps_every_mark_and_the_fonts(collected):
     fonts = pdf_fonts(pdf)
     assert not [f for f in fonts if "DejaVu" in f], fonts
     assert any(f.startswith("NotoSerifCJK") for f in fonts), fonts
+    props = Document(str(docx)).core_properties
+    assert props.author and props.author != "python-docx" and props.title.endswith("报告")
 
 
 def test_every_summary_sheet_prints_one_page_wide_with_its_header(collected):

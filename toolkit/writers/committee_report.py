@@ -22,7 +22,7 @@ from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Mm
 
 from toolkit.committee.collect import OTHER_CATEGORY, CollectResult, measure_status, ST_OVERDUE
-from toolkit.writers.docx_format import STYLE, new_gbt9704_document
+from toolkit.writers.docx_format import STYLE, finish_document, new_gbt9704_document
 from toolkit.io.fsutil import atomic_path
 from toolkit.writers.render import TITLE_LINE_WIDTH, bare, category_heading, cn_number, lead, title_width
 from toolkit.core.values import fold, format_date, percent
@@ -122,6 +122,7 @@ def write_committee_report(result: CollectResult, path: str | os.PathLike, *,
     _not_reported(w, result)
     _next_steps(w, result)
     w.signature(superior, format_date(report_date or result.as_of))
+    finish_document(w.doc, author=superior)  # its own title and author; the 落款 laid out per GB/T
 
     with atomic_path(path) as tmp:
         w.doc.save(str(tmp))
