@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
@@ -50,10 +51,11 @@ def _new(title: str, *, landscape: bool = False):
     # The default document starts with no paragraphs; docProps are rendered by
     # docxtpl too, so they hold plain text only.
     props = doc.core_properties
+    # a rendered document gets its own title, author and time (docx_format.finish_document)
     props.title = title
-    props.author = "orglife"
+    props.author = ""
     props.comments = ""
-    props.last_modified_by = "orglife"
+    props.last_modified_by = ""
     props.created = props.modified = _FIXED_TIME
     props.revision = 1
     return doc
@@ -102,9 +104,22 @@ def _title(doc, first: str, flag: str, second: str):
 
 
 def _signature(doc, date: str = "report_date") -> None:
+    """正文下空一行, then the organisation and the date below it (GB/T 9704 §7.3.5.2).
+
+    Their indents depend on the lengths of the two lines: the renderer sets them
+    (docx_format.place_signature), and keeps them with the last lines of the body.
+    """
     _p(doc, "", STYLE.no_indent)
     _p(doc, "{{ org }}", STYLE.signature)
     _p(doc, "{{ %s }}" % date, STYLE.signature)
+
+
+def _attachment_note(doc) -> None:
+    """附件说明 (GB/T 9704 §7.3.4): 正文下空一行左空二字 附件：名称."""
+    _p(doc, "{%p if measures %}")
+    _p(doc, "", STYLE.no_indent)
+    _p(doc, "附件：整改清单")
+    _p(doc, "{%p endif %}")
 
 
 def report_template():
@@ -188,6 +203,7 @@ def report_template():
     _p(doc, "{{ d.lead }}{{ d.title }}。{{ d.content }}")
     _p(doc, "{%p endfor %}")
     _p(doc, "{%p endif %}")
+    _attachment_note(doc)
     _signature(doc)
     return doc
 
@@ -243,24 +259,52 @@ def check_template():
     return doc
 
 
-# 序号 · 问题类别 · 问题概述 · 整改措施 · 责任人 · 整改时限 · 完成状态, filling the 243 mm landscape text width
+# 序号 · 问题类别 · 问题概述 · 整改措施 · 责任人 · 整改时限 · 完成状态, filling the 243 mm landscape
+# text width. At 12 pt, with the cells' 3.8 mm of padding and the quarter-em space Word and
+# LibreOffice put between Chinese and digits, a date "2023年12月31日" needs 40 mm, a
+# four-character name or status 21 mm and "序号" 13 mm: those columns never break them.
 LIST_COLUMNS = (("序号", 14, "{{ m.seq }}", True), ("问题类别", 24, "{{ m.category }}", True),
-                ("问题概述", 54, "{{ m.summary }}", False), ("整改措施", 80, "{{ m.measure }}", False),
-                ("责任人", 20, "{{ m.owner }}", True), ("整改时限", 27, "{{ m.deadline }}", True),
-                ("完成状态", 24, "{{ m.status }}", True))
+                ("问题概述", 50, "{{ m.summary }}", False), ("整改措施", 68, "{{ m.measure }}", False),
+                ("责任人", 22, "{{ m.owner }}", True), ("整改时限", 42, "{{ m.deadline }}", True),
+                ("完成状态", 23, "{{ m.status }}", True))
+# The rows of one problem stand together (category, then problem): its category and
+# summary cells are merged down across its measures. ns remembers the row above.
+_MERGED = {1: ("m.category", "ns.cat"), 2: ("m.pid", "ns.pid")}
+_FIRST_OF = {1: "m.category != ns.cat", 2: "m.category != ns.cat or m.pid != ns.pid"}
+
+
+def _merge_cell(cell, col: int) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    merge = OxmlElement("w:vMerge")
+    merge.set(qn("w:val"), "{%% if %s %%}restart{%% else %%}continue{%% endif %%}" % _FIRST_OF[col])
+    tcpr.append(merge)
+
+
+def _cant_split(row) -> None:
+    flag = OxmlElement("w:cantSplit")
+    row._tr.get_or_add_trPr().append(flag)
 
 
 def list_template():
     doc = _new("整改清单", landscape=True)
+    _p(doc, "附件", STYLE.attachment)
     _p(doc, "{{ org }}{{ year }}年度{{ meeting_type }}整改清单", STYLE.title)
     _p(doc, "共查摆问题{{ problem_count }}条，制定整改措施{{ measure_count }}条"
-            "{% if done_count %}，已完成{{ done_count }}条{% endif %}。", STYLE.no_indent)
+            "{% if done_count %}，已完成{{ done_count }}条{% endif %}。"
+            "{% set ns = namespace(cat=none, pid=none) %}", STYLE.no_indent)
     _p(doc, "{%p if not measures %}")
     _p(doc, "暂未制定整改措施。", STYLE.no_indent)
     _p(doc, "{%p endif %}")
     table = gbt9704_table(doc, [c[0] for c in LIST_COLUMNS], [c[1] for c in LIST_COLUMNS])
     rows = [table.add_row() for _ in range(3)]
+    _cant_split(rows[1])
+    last = len(LIST_COLUMNS) - 1
     for i, (_, width, value, centred) in enumerate(LIST_COLUMNS):
+        if i in _MERGED:
+            value = "{%% if %s %%}%s{%% endif %%}" % (_FIRST_OF[i], value)
+            _merge_cell(rows[1].cells[i], i)
+        if i == last:  # after the row's cells: remember this row for the next one's merges
+            value += "{% set ns.cat = m.category %}{% set ns.pid = m.pid %}"
         for row, text in zip(rows, ("{%tr for m in measures %}" if i == 0 else "", value,
                                     "{%tr endfor %}" if i == 0 else "")):
             cell = row.cells[i]

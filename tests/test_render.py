@@ -126,8 +126,9 @@ def test_gbt9704_page_and_styles(rendered, doc):
     text = "".join(t.text for t in footer.iter(W + "t"))
     assert text.startswith("— ") and text.endswith(" —")
     assert footer.find(".//w:pStyle", NS).get(W + "val") == "页码"
-    # the title paragraph uses the title style
-    first = body.find(".//w:body/w:p", NS)
+    # the title paragraph uses the title style (the 整改清单, an attachment, opens with "附件")
+    paras = body.findall(".//w:body/w:p", NS)
+    first = paras[1] if doc == "整改清单" else paras[0]
     assert first.find("w:pPr/w:pStyle", NS).get(W + "val") == "公文标题"
 
 
@@ -225,8 +226,16 @@ def test_list_rows_follow_the_ledger(rendered, bid):
     rows = [line.split(" | ") for line in lines if " | " in line][1:]
     problems = raw(bid, "问题清单")
     order = {p["问题编号"]: i for i, p in enumerate(problems)}
-    ledger = sorted(raw(bid, "整改台账"), key=lambda m: order[m["问题编号"]])
+    # grouped by category (in the cycle's order), then problem
+    cats = list(sample_data.CYCLE["问题类别"])
+    cat_of = {p["问题编号"]: p["问题类别"] for p in problems}
+    ledger = sorted(raw(bid, "整改台账"), key=lambda m: (
+        cats.index(cat_of[m["问题编号"]]) if cat_of[m["问题编号"]] in cats else len(cats), order[m["问题编号"]]))
     assert [r[0] for r in rows] == [str(i) for i in range(1, len(ledger) + 1)]
+    for above, row in zip(rows, rows[1:]):  # a merged cell is empty below its first row
+        if not row[1]:
+            row[1] = above[1]
+            row[2] = row[2] or above[2]
     for row, m in zip(rows, ledger):
         assert row[3].startswith(_first_line(m["整改措施"]))
         assert row[4] == m["责任人"]

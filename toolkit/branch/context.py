@@ -65,7 +65,7 @@ def build_context(branch: Branch, today: dt.date | None = None) -> Context:
     problems = rows(PROBLEMS.key)
     ctx.update(_problems(problems, branch.categories))
     ctx.update(_causes_and_directions(rows))
-    ctx.update(_measures(rows(MEASURES.key), problems))
+    ctx.update(_measures(rows(MEASURES.key), problems, [c["name"] for c in ctx["categories"]]))
     ctx.update(_previous(rows(PREVIOUS.key)))
     ctx["sec"] = _section_numbers(ctx)
     return ctx
@@ -272,10 +272,15 @@ def _causes_and_directions(rows: Rows) -> Context:
 
 # --- measures ----------------------------------------------------------------------------
 
-def _measures(rows: list[dict], problems: list[dict]) -> Context:
+def _measures(rows: list[dict], problems: list[dict], category_order: list[str]) -> Context:
     problem_of = {r.get("pid"): r for r in problems}
     position = {r.get("pid"): i for i, r in enumerate(problems)}
-    measures = sorted(rows, key=lambda r: position.get(r.get("pid"), len(problems)))
+    # grouped by category (in the order the documents print them), then problem:
+    # the 整改清单 merges the cells of a problem's rows
+    rank = {c: i for i, c in enumerate(category_order)}
+    measures = sorted(rows, key=lambda r: (
+        rank.get(as_text(problem_of.get(r.get("pid"), {}).get("category")), len(rank)),
+        position.get(r.get("pid"), len(problems))))
     return {
         "measures": [_measure(seq, r, problem_of.get(r.get("pid"), {}))
                      for seq, r in enumerate(measures, start=1)],

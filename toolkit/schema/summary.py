@@ -129,5 +129,5 @@ def branch_headers(categories: Sequence[str], appraisals: Sequence[str]) -> list
 
 
 def branch_widths(categories: Sequence[str], appraisals: Sequence[str]) -> list[float]:
-    return [10, 22, 11, 8, 8, 8, 8, 30, 8, 8, 8, 8, 8, *([8] * len(categories)), 8, 8, 8, 8, 8,
-            *([8] * len(appraisals)), 8, 9, 7, 7, 40]
+    return [10, 22, 11, 8, 8, 8, 8, 18, 8, 8, 8, 8, 8, *([8] * len(categories)), 8, 8, 8, 8, 8,
+            *([8] * len(appraisals)), 8, 9, 7, 7, 24]

@@ -38,7 +38,17 @@ from docx.shared import Mm
 from lxml import etree
 
 from toolkit.committee.model import DONE, BookResult, CollectResult
-from toolkit.writers.docx_format import MARGINS_MM, PAGE_WIDTH_MM, STYLE, add_field
+from toolkit.writers.docx_format import (
+    CHARS_PER_LINE,
+    LINES_PER_PAGE,
+    MARGINS_MM,
+    PAGE_WIDTH_MM,
+    STYLE,
+    add_field,
+    estimate_pages,
+    set_properties,
+    text_width_chars,
+)
 from toolkit.io.fsutil import atomic_path, ensure_dir
 from toolkit.core.values import format_date
 
@@ -57,6 +67,7 @@ class _Entry:
     path: str
     shown: str
     name: str
+    pages: int = 0  # pages its report fills (docx_format.estimate_pages), for the contents page
 
 
 def title_lines(cycle_info: dict) -> list[str]:
@@ -114,6 +125,7 @@ def _render_chunk(task: tuple[int, list[_Entry], str]) -> tuple[str | None, list
             continue
         render_docx(TEMPLATE_DIR / REPORT_TEMPLATE, build_context(branch), scratch)
         doc = Document(str(scratch))
+        entry.pages = estimate_pages(doc)
         _mark_start(doc, entry.index)
         if joiner is None:
             joiner = _Joiner(doc)
@@ -162,7 +174,8 @@ def _book_master(result: CollectResult, included: list[_Entry]):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     doc.sections[0].different_first_page_header_footer = True  # no page number on the title page
-    doc.core_properties.title = book_title(result.cycle_info)
+    set_properties(doc, title=book_title(result.cycle_info),
+                   author=str(result.cycle_info.get("superior") or "").strip())
     for _ in range(4):
         doc.add_paragraph("", style=STYLE.no_indent)
     for line in title_lines(result.cycle_info):
@@ -178,25 +191,40 @@ def _book_master(result: CollectResult, included: list[_Entry]):
     if not included:
         doc.add_paragraph("（本次没有可以收入汇编的支部情况报告。）", style=STYLE.no_indent)
     text_width = Mm(PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"])
+    starts = start_pages(included)
     for number, entry in enumerate(included, start=1):  # a branch left out late leaves no gap
         para = doc.add_paragraph(style=STYLE.no_indent)
         para.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         para.add_run(f"{number}．{entry.name}\t")
-        _pageref(para, BOOKMARK.format(entry.index))
-    _update_fields_on_open(doc)
+        _pageref(para, BOOKMARK.format(entry.index), starts[entry.index])
     return doc
 
 
-def _pageref(para, bookmark: str) -> None:
-    """A PAGEREF field: Word and LibreOffice fill in the page where the bookmark lands."""
-    add_field(para, f"PAGEREF {bookmark} \\h", "", dirty=True)
+def _contents_pages(included: list[_Entry]) -> int:
+    """Pages of the contents: its heading and a blank line, then one line an entry (two if long)."""
+    lines = 2 + sum(1 + int(text_width_chars(f"{n}．{e.name}") + 3 > CHARS_PER_LINE)
+                    for n, e in enumerate(included, start=1))
+    return max(1, -(-lines // LINES_PER_PAGE))
 
 
-def _update_fields_on_open(doc) -> None:
-    settings = doc.settings.element
-    flag = OxmlElement("w:updateFields")
-    flag.set(qn("w:val"), "true")
-    settings.append(flag)
+def start_pages(included: list[_Entry]) -> dict[int, int]:
+    """{entry index: the page its report starts on}, numbered as the footers number them.
+
+    Page 1 is the title page (no number printed), the contents follow, and every
+    report starts on a new page.
+    """
+    page = 1 + _contents_pages(included) + 1
+    starts = {}
+    for entry in included:
+        starts[entry.index] = page
+        page += max(1, entry.pages)
+    return starts
+
+
+def _pageref(para, bookmark: str, page: int) -> None:
+    """A PAGEREF field showing the computed page: Word shows it as it is (no update-fields
+    prompt on opening), LibreOffice recomputes it, and F9 in Word does too."""
+    add_field(para, f"PAGEREF {bookmark} \\h", str(page))
 
 
 # --- joining chunks ---------------------------------------------------------------------

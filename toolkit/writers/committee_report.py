@@ -23,7 +23,7 @@ from docx.shared import Mm
 
 from toolkit.committee.model import OTHER_CATEGORY, CollectResult, Problem
 from toolkit.core.status import ST_OVERDUE, measure_status
-from toolkit.writers.docx_format import STYLE, new_gbt9704_document
+from toolkit.writers.docx_format import STYLE, finish_document, new_gbt9704_document
 from toolkit.io.fsutil import atomic_path
 from toolkit.core.wording import TITLE_LINE_WIDTH, bare, category_heading, cn_number, lead, title_width
 from toolkit.core.values import fold, format_date, percent
@@ -123,6 +123,7 @@ def write_committee_report(result: CollectResult, path: str | os.PathLike, *,
     _not_reported(w, result)
     _next_steps(w, result)
     w.signature(superior, format_date(report_date or result.as_of))
+    finish_document(w.doc, author=superior)  # its own title and author; the 落款 laid out per GB/T
 
     with atomic_path(path) as tmp:
         w.doc.save(str(tmp))

@@ -13,6 +13,7 @@ over from the previous 汇总表 by marks.ledger_marks, handed in by the workflo
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -84,7 +85,8 @@ class _Fmt:
         self.base = base
         self.header = wb.add_format({**base, "bold": True, "bg_color": "#9E1B1B", "font_color": "#FFFFFF",
                                      "text_wrap": True, "valign": "vcenter", "align": "center", "border": 1})
-        self.text = wb.add_format(base)
+        # wrapped, so a long 整改措施 prints whole instead of being cut at the cell edge
+        self.text = wb.add_format({**base, "text_wrap": True})
         self.wrap = wb.add_format({**base, "text_wrap": True})
         self.int = wb.add_format({**base, "num_format": "0"})
         self.pct = wb.add_format({**base, "num_format": "0.0%"})
@@ -110,6 +112,59 @@ def _header(ws, headers: Sequence[str], widths: Sequence[float], fmt: _Fmt, *, f
     ws.freeze_panes(1, 0)
     if filter_rows is not None:
         ws.autofilter(0, 0, max(filter_rows, 1), len(headers) - 1)
+    print_setup(ws, sum(widths))
+
+
+_LINE_PT = 13.5  # one line of 10 pt text
+_CJK_UNITS = 1.9  # a 10 pt Chinese character in Excel column units (a digit is about 1)
+
+
+def fit_row(ws, r: int, cells) -> None:
+    """Give row r the height its wrapped texts need: ((text, column width), …).
+
+    Excel and LibreOffice do not grow a row for wrapped text written by a program
+    (LibreOffice prints one line and cuts the rest), so the height is set here,
+    before the row's cells are written (the sheet is written row by row).
+    """
+    lines = 1
+    for text, width in cells:
+        if text:
+            units = sum(_CJK_UNITS if ord(ch) >= 0x2E80 else 1.0 for ch in str(text))
+            lines = max(lines, math.ceil(units / max(width - 1, 1)) + str(text).count("\n"))
+    if lines > 1:
+        ws.set_row(r, lines * _LINE_PT)
+
+
+# Printable width in Excel column units (about 5.3 pt each) with 13 mm margins:
+# A4 portrait holds about 100, A4 landscape about 145, A3 landscape about 210.
+_A4_PORTRAIT_UNITS, _A4_LANDSCAPE_UNITS = 100, 145
+_PAPER_A4, _PAPER_A3 = 9, 8
+# 总览: columns A–H (26 + 14 + 6 × 11) and a 480-pixel chart (about 69 units) beside them
+# print at 145 / 175 = 83 %; chart labels of 11 pt print at 9 pt.
+OVERVIEW_UNITS = 175
+CHART_LABEL_PT = 11
+
+
+def print_setup(ws, width_units: float, *, header_row: bool = True) -> None:
+    """Print a sheet as a person expects: one page wide, header row on every page.
+
+    Portrait when it fits, landscape when wide, A3 landscape when even that would
+    shrink it below about 70 % (支部情况 has 30-odd columns); page numbers and the
+    sheet's name in the footer, gridlines printed so the table reads as a table.
+    """
+    if width_units <= _A4_PORTRAIT_UNITS:
+        ws.set_paper(_PAPER_A4)
+        ws.set_portrait()
+    else:
+        ws.set_paper(_PAPER_A4 if width_units <= _A4_LANDSCAPE_UNITS / 0.7 else _PAPER_A3)
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.center_horizontally()
+    if header_row:
+        ws.repeat_rows(0)
+        ws.hide_gridlines(0)
+    ws.set_footer(f'&L&"{FONT}"&9&A&R&"{FONT}"&9第 &P 页，共 &N 页')
 
 
 def _put(ws, r: int, c: int, value: Any, fmt: _Fmt, cell_fmt=None) -> None:
@@ -166,9 +221,8 @@ CHART_ROW = 3  # both charts sit right of the tables, from this row down
 
 def _overview_page(ws, result: CollectResult, fmt: _Fmt) -> None:
     info = result.cycle_info
-    ws.set_paper(9)  # A4, landscape, one page wide: the figures and both charts print together
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    # A4 landscape, one page wide: the figures and both charts print together
+    print_setup(ws, OVERVIEW_UNITS, header_row=False)
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 14)
     ws.set_column(2, 8, 11)
@@ -235,11 +289,11 @@ def _overview_categories(wb, ws, result: CollectResult, fmt: _Fmt, r: int) -> in
             "categories": [OVERVIEW.name, cat_first, 0, cat_last, 0],
             "values": [OVERVIEW.name, cat_first, 1, cat_last, 1],
             "fill": {"color": "#9E1B1B"},
-            "data_labels": {"value": True, "font": {"name": FONT, "size": 9}},
+            "data_labels": {"value": True, "font": {"name": FONT, "size": CHART_LABEL_PT}},
         })
         _style_chart(chart, "查摆问题按类别分布", "问题数")
         chart.set_legend({"none": True})
-        ws.insert_chart(CHART_ROW, 8, chart, {"x_scale": 1.3, "y_scale": 1.1})
+        ws.insert_chart(CHART_ROW, 8, chart, {"x_scale": 1.0, "y_scale": 1.1})
     return r
 
 
@@ -269,17 +323,17 @@ def _overview_status(wb, ws, result: CollectResult, fmt: _Fmt, r: int) -> None:
                 "gap": 60,
             })
         _style_chart(chart, "各支部整改进度", "整改措施数")
-        chart.set_y_axis({"reverse": True, "num_font": {"name": FONT, "size": 9}})
-        chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
+        chart.set_y_axis({"reverse": True, "num_font": {"name": FONT, "size": CHART_LABEL_PT}})
+        chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": CHART_LABEL_PT}})
         height = max(1.2, min(4.0, 0.25 + 0.09 * len(chosen)))
-        ws.insert_chart(CHART_ROW + 18, 8, chart, {"x_scale": 1.3, "y_scale": height})
+        ws.insert_chart(CHART_ROW + 18, 8, chart, {"x_scale": 1.0, "y_scale": height})
 
 
 def _style_chart(chart, title: str, value_axis: str) -> None:
     chart.set_title({"name": title, "name_font": {"name": FONT, "size": 12, "bold": True}})
-    chart.set_x_axis({"num_font": {"name": FONT, "size": 9}, "name_font": {"name": FONT}})
-    chart.set_y_axis({"name": value_axis, "num_font": {"name": FONT, "size": 9},
-                      "name_font": {"name": FONT, "size": 9}, "major_gridlines": {"visible": True}})
+    chart.set_x_axis({"num_font": {"name": FONT, "size": CHART_LABEL_PT}, "name_font": {"name": FONT}})
+    chart.set_y_axis({"name": value_axis, "num_font": {"name": FONT, "size": CHART_LABEL_PT},
+                      "name_font": {"name": FONT, "size": CHART_LABEL_PT}, "major_gridlines": {"visible": True}})
     chart.set_chartarea({"border": {"none": True}})
 
 
@@ -325,7 +379,8 @@ def _branches(ws, result: CollectResult, fmt: _Fmt) -> None:
 
 def _problems(ws, result: CollectResult, fmt: _Fmt) -> None:
     total = sum(len(b.problems) for b in result.branches)
-    _header(ws, PROBLEMS.headers, PROBLEMS.widths, fmt, filter_rows=total)
+    widths = PROBLEMS.widths
+    _header(ws, PROBLEMS.headers, widths, fmt, filter_rows=total)
     r = 0
     # No cell format on the long sheets' text and numbers: the format lookup was
     # 30% of writing a cell, and these sheets reach 300,000 rows.
@@ -338,12 +393,13 @@ def _problems(ws, result: CollectResult, fmt: _Fmt) -> None:
         bid, org = rec.branch_id or "", rec.org_name or ""
         for pid, level, owner, category, summary, detail, source, row in rec.problems:  # Problem, unpacked
             r += 1
+            fit_row(ws, r, ((summary, widths[6]), (detail, widths[7])))
             write_string(r, 0, bid, text)
             write_string(r, 1, org, text)
             for c, v in ((2, pid), (3, level), (4, owner), (5, category), (6, summary), (7, detail),
                          (8, source)):
                 if v is not None:
-                    write_string(r, c, str(v), text)
+                    write_string(r, c, str(v), fmt.wrap if c in (6, 7) else text)
             write_number(r, 9, per_pid.get(pid, 0), None)
             write_string(r, 10, state, text)
             # the row in the branch's own 问题清单 (its file is in 支部情况): a number costs less than text
@@ -398,21 +454,27 @@ class _LedgerRow:
     """
 
     _TEXT = ("pid", "measure", "owner", "status", "evidence")
+    # only the long texts wrap: printed whole, on as many lines as they need
+    _WRAPPED = ("summary", "measure", "evidence")
 
     def __init__(self, ws, fmt: _Fmt, as_of: dt.date):
         self.ws, self.date_fmt, self.as_of = ws, fmt.date, as_of
         self.col = {c.key: i for i, c in enumerate(LEDGER.columns)}
+        self.width = {c.key: c.width for c in LEDGER.columns}
+        self.wrap = {key: fmt.wrap for key in self._WRAPPED}
 
     def _text(self, r: int, key: str, value: Any) -> None:
         if value is not None:
-            self.ws.write_string(r, self.col[key], str(value), None)
+            self.ws.write_string(r, self.col[key], str(value), self.wrap.get(key))
 
     def _date(self, r: int, key: str, value: Any) -> None:
         if isinstance(value, dt.date):
             self.ws.write_number(r, self.col[key], serial(value), self.date_fmt)
 
     def write(self, r: int, rec: BranchRecord, m, prob) -> None:
-        ws, col = self.ws, self.col
+        ws, col, width = self.ws, self.col, self.width
+        fit_row(ws, r, ((prob.summary if prob else None, width["summary"]), (m.measure, width["measure"]),
+                        (m.evidence, width["evidence"])))
         ws.write_string(r, col["branch_id"], rec.branch_id or "", None)
         ws.write_string(r, col["org_name"], rec.org_name or "", None)
         if prob is not None:

@@ -16,6 +16,8 @@ Chinese text in the theme's default font whatever the Latin font says.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass
 
 from docx import Document
@@ -30,7 +32,30 @@ from docx.shared import Mm, Pt
 # Page (GB/T 9704-2012 §5.2): A4, 版心 156 × 225 mm.
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
-FOOTER_DISTANCE_MM = 28  # puts the page number about 7 mm below the text block
+TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156
+TEXT_HEIGHT_MM = PAGE_HEIGHT_MM - MARGINS_MM["top"] - MARGINS_MM["bottom"]  # 225
+# GB/T 9704 §5.2.2: 22 lines of 28 characters on every page. Word's 公文 templates
+# say so with a document grid (w:docGrid type linesAndChars): linePitch is the
+# line height in twips, charSpace how much narrower than the 16 pt default font
+# each character cell is, in 1/4096 pt; Word's page set-up then shows 22 × 28.
+# A full line of plain 16 pt characters (28 × 16 = 448 pt) does not fit the 442 pt
+# 版心: it holds 27, and LibreOffice lost the line-end mark that hung past it.
+#
+# LibreOffice (7.4) lays the grid out differently from Word: a 16 pt character
+# does not fit a 15.79 pt cell, so it takes two and a line holds 14. The body
+# therefore does not snap to the grid (w:snapToGrid 0, in Word too) and reaches
+# 28 characters by condensing each by 0.25 pt, the same pitch the grid gives in
+# Word. Body text is left-aligned: 28 full-width characters fill the line anyway,
+# and LibreOffice drops a line-end mark that hangs past a justified line
+# ("之间、" printed as "之间"), while it prints one hanging past a left-aligned line.
+LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
+GRID_LINE_TWIPS = int(TEXT_HEIGHT_MM / 25.4 * 1440 / LINES_PER_PAGE)  # 579
+CHAR_PITCH_PT = TEXT_WIDTH_MM / 25.4 * 72 / CHARS_PER_LINE  # 15.79 pt
+GRID_CHAR_SPACE = math.floor((CHAR_PITCH_PT - 16) * 4096)  # -848: 28 cells fit, never 27
+BODY_CONDENSE_TWENTIETHS = -5  # 16 pt - 0.25 pt = 15.75 pt a character: 28 × 15.75 ≤ 442 pt
+# The page number's top sits 7 mm below the 版心 (§7.5): the footer paragraph
+# is one exact 四号 line, so its bottom is 35 - 7 - 5 mm from the page edge.
+PAGE_NUMBER_GAP_MM = 7
 
 FONT_BODY = "仿宋_GB2312"
 FONT_H1 = "黑体"
@@ -44,7 +69,9 @@ SIZE_BODY = Pt(16)  # 三号
 SIZE_TITLE = Pt(22)  # 二号
 SIZE_PAGE_NUMBER = Pt(14)  # 四号
 SIZE_TABLE = Pt(12)  # 小四
-LINE_PITCH = Pt(28)  # fixed 28 pt: 22 lines per page
+PAGE_NUMBER_LINE = Pt(14)
+FOOTER_DISTANCE_MM = MARGINS_MM["bottom"] - PAGE_NUMBER_GAP_MM - 14 * 25.4 / 72  # 23.1
+LINE_PITCH = Pt(28)  # fixed 28 pt: 22 lines a page (a 23rd would need 644 pt of the 638)
 TABLE_LINE = Pt(20)
 INDENT_2_CHARS = Pt(32)  # two characters of 16 pt text
 
@@ -67,6 +94,7 @@ class _Styles:
     # character styles, for a lead inside a body paragraph: 「（一）方面。」 in 楷体
     h2_run: str = "二级标题字符"
     h1_run: str = "一级标题字符"
+    attachment: str = "附件标识"  # "附件" top left of an attachment, 黑体 三号
 
 
 STYLE = _Styles()
@@ -76,6 +104,9 @@ def new_gbt9704_document(*, landscape: bool = False):
     """A new python-docx Document with the GB/T 9704 page, styles and page numbers."""
     doc = Document()
     apply_gbt9704(doc, landscape=landscape)
+    # not python-docx's own ("python-docx", 2013): a writer that knows its title and
+    # 党组织 calls finish_document or set_properties before saving
+    set_properties(doc, title="", author="")
     return doc
 
 
@@ -105,19 +136,49 @@ def _page(section, landscape: bool) -> None:
     section.right_margin = Mm(MARGINS_MM["right"])
     section.header_distance = Mm(15)
     section.footer_distance = Mm(FOOTER_DISTANCE_MM)
+    _doc_grid(section, landscape)
+
+
+def _doc_grid(section, landscape: bool) -> None:
+    """22 lines × 28 characters on a portrait page; the landscape tables keep free lines."""
+    sect_pr = section._sectPr
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.append(grid)
+    for attr in ("w:type", "w:linePitch", "w:charSpace"):
+        grid.attrib.pop(qn(attr), None)
+    if landscape:
+        grid.set(qn("w:linePitch"), str(GRID_LINE_TWIPS))
+        return
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(GRID_LINE_TWIPS))
+    grid.set(qn("w:charSpace"), str(GRID_CHAR_SPACE))
 
 
 def _footer(doc, section) -> None:
-    """`— 1 —` in 宋体 四号 through a PAGE field, so Word numbers every page."""
-    footer = section.footer
-    footer.is_linked_to_previous = False
-    para = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-    for run in list(para.runs):
-        run._r.getparent().remove(run._r)
-    para.style = doc.styles[STYLE.page_number]
-    para.add_run("— ")
-    add_field(para, "PAGE", "1")
-    para.add_run(" —")
+    """`— 1 —` in 宋体 四号 through a PAGE field, so Word numbers every page.
+
+    GB/T 9704 §7.5: 单页码居右空一字、双页码居左空一字 — odd pages carry the
+    number at the right, even pages at the left, one character in from the edge
+    of the 版心 (the document's settings turn on distinct odd/even footers).
+    """
+    doc.settings.odd_and_even_pages_header_footer = True
+    for footer, align in ((section.footer, WD_PARAGRAPH_ALIGNMENT.RIGHT),
+                          (section.even_page_footer, WD_PARAGRAPH_ALIGNMENT.LEFT)):
+        footer.is_linked_to_previous = False
+        para = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        for run in list(para.runs):
+            run._r.getparent().remove(run._r)
+        para.style = doc.styles[STYLE.page_number]
+        para.alignment = align
+        if align == WD_PARAGRAPH_ALIGNMENT.RIGHT:
+            para.paragraph_format.right_indent = SIZE_PAGE_NUMBER
+        else:
+            para.paragraph_format.left_indent = SIZE_PAGE_NUMBER
+        para.add_run("— ")
+        add_field(para, "PAGE", "1")
+        para.add_run(" —")
 
 
 def add_field(para, instruction: str, shown: str, *, dirty: bool = False) -> None:
@@ -184,6 +245,16 @@ def _doc_defaults(doc) -> None:
     for slot in ("w:ascii", "w:hAnsi", "w:cs"):
         rfonts.set(qn(slot), FONT_LATIN)
     rfonts.set(qn("w:eastAsia"), FONT_BODY)
+    # The grid's charSpace is counted from the default font size: make that the
+    # body's 16 pt, so Word and LibreOffice both get 28 cells a line.
+    previous = rfonts
+    for tag in ("w:sz", "w:szCs"):
+        size = rpr.find(qn(tag))
+        if size is None:
+            size = OxmlElement(tag)
+            previous.addnext(size)
+        size.set(qn("w:val"), str(int(SIZE_BODY.pt * 2)))
+        previous = size
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
@@ -202,7 +273,7 @@ def _style(doc, name: str, kind=WD_STYLE_TYPE.PARAGRAPH):
         return style
 
 
-def _paragraph(style, *, font: str, size, bold: bool = False, align=WD_PARAGRAPH_ALIGNMENT.JUSTIFY,
+def _paragraph(style, *, font: str, size, bold: bool = False, align=WD_PARAGRAPH_ALIGNMENT.LEFT,
                indent=INDENT_2_CHARS, line=LINE_PITCH, outline: int | None = None) -> None:
     set_fonts(style.element, font)
     style.font.size = size
@@ -235,6 +306,8 @@ def _paragraph(style, *, font: str, size, bold: bool = False, align=WD_PARAGRAPH
 def _paragraph_styles(doc) -> None:
     center, right = WD_PARAGRAPH_ALIGNMENT.CENTER, WD_PARAGRAPH_ALIGNMENT.RIGHT
     _paragraph(doc.styles["Normal"], font=FONT_BODY, size=SIZE_BODY)
+    _condense(doc.styles["Normal"])
+    _no_snap(doc.styles["Normal"])
     _paragraph(_style(doc, STYLE.title), font=FONT_TITLE, size=SIZE_TITLE, align=center, indent=None)
     _paragraph(_style(doc, STYLE.addressee), font=FONT_BODY, size=SIZE_BODY, indent=None)
     _paragraph(_style(doc, STYLE.no_indent), font=FONT_BODY, size=SIZE_BODY, indent=None)
@@ -250,12 +323,52 @@ def _paragraph_styles(doc) -> None:
                line=TABLE_LINE, align=center)
     page = _style(doc, STYLE.page_number)
     _paragraph(page, font=FONT_PAGE_NUMBER, size=SIZE_PAGE_NUMBER, align=center, indent=None,
-               line=None)
+               line=PAGE_NUMBER_LINE)
     set_fonts(page.element, FONT_PAGE_NUMBER, latin=FONT_PAGE_NUMBER)
-    page.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    _attachment_style(doc)
+    # Larger or smaller than the 16 pt grid cell: laid out on their own, not snapped
+    # to the grid (a 22 pt title would take two cells a character, a table line 29 pt).
+    for name in (STYLE.title, STYLE.table, STYLE.table_header, STYLE.page_number):
+        _no_snap(doc.styles[name])
     for name, font in ((STYLE.h2_run, FONT_H2), (STYLE.h1_run, FONT_H1)):
         char = _style(doc, name, WD_STYLE_TYPE.CHARACTER)
         set_fonts(char.element, font)
+
+
+def _attachment_style(doc) -> None:
+    _paragraph(_style(doc, STYLE.attachment), font=FONT_H1, size=SIZE_BODY, indent=None,
+               align=WD_PARAGRAPH_ALIGNMENT.LEFT)
+
+
+def _condense(style) -> None:
+    """Character spacing of the body: see BODY_CONDENSE_TWENTIETHS."""
+    rpr = style.element.get_or_add_rPr()
+    for old in rpr.findall(qn("w:spacing")):
+        rpr.remove(old)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(BODY_CONDENSE_TWENTIETHS))
+    # schema order: spacing comes before w, kern, position, sz
+    anchor = next((c for c in rpr if c.tag in {qn("w:w"), qn("w:kern"), qn("w:position"), qn("w:sz"),
+                                               qn("w:szCs"), qn("w:lang")}), None)
+    if anchor is not None:
+        anchor.addprevious(spacing)
+    else:
+        rpr.append(spacing)
+
+
+def _no_snap(style) -> None:
+    ppr = style.element.get_or_add_pPr()
+    for old in ppr.findall(qn("w:snapToGrid")):
+        ppr.remove(old)
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    # schema order: snapToGrid comes before spacing/ind/jc
+    anchor = next((c for c in ppr if c.tag in {qn("w:spacing"), qn("w:ind"), qn("w:jc"),
+                                               qn("w:outlineLvl")}), None)
+    if anchor is not None:
+        anchor.addprevious(snap)
+    else:
+        ppr.append(snap)
 
 
 # --- tables --------------------------------------------------------------------------
@@ -291,3 +404,164 @@ def _fixed_layout(table) -> None:
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     tblpr.append(layout)
+
+
+# --- finishing a written document ---------------------------------------------------------
+
+def finish_document(doc, *, author: str = "", title: str | None = None,
+                    created: dt.datetime | None = None) -> None:
+    """What a filled-in document needs besides its text: its own properties and a GB/T 落款.
+
+    ``title`` defaults to the text of the first 公文标题 paragraph; ``author`` is
+    the 党组织 the document speaks for; ``created`` defaults to now.
+    """
+    set_properties(doc, title=_title_text(doc) if title is None else title, author=author,
+                   created=created)
+    place_signature(doc)
+
+
+def set_properties(doc, *, title: str, author: str, created: dt.datetime | None = None) -> None:
+    """The document's own properties, not python-docx's ("python-docx", 2013)."""
+    when = created or dt.datetime.now(dt.timezone.utc)
+    if when.tzinfo is not None:  # python-docx writes the value as UTC ("…Z")
+        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    props = doc.core_properties
+    props.title = title
+    props.author = author
+    props.last_modified_by = author
+    props.comments = ""
+    props.keywords = ""
+    props.subject = ""
+    props.created = props.modified = when
+    props.revision = 1
+
+
+def _title_text(doc) -> str:
+    for para in doc.paragraphs:
+        if para.style is not None and para.style.name == STYLE.title and para.text.strip():
+            return "".join(para.text.split())
+    return ""
+
+
+def text_width_chars(text: str) -> float:
+    """Width in full-width characters: digits and Latin letters are half a character."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def place_signature(doc) -> None:
+    """Lay out the 落款 as GB/T 9704 §7.3.5.2 has it for a document without a seal.
+
+    The organisation ends two characters in from the right edge and the date's
+    first character stands two characters right of the organisation's first;
+    when the date is the longer line, the date keeps the two characters and the
+    organisation moves left to stay two characters ahead of it. Both are set
+    as left indents in character cells, so the relation holds on the grid
+    whatever the lengths. The 落款 also keeps with the last lines above it, so
+    it never stands alone at the top of a page.
+    """
+    paras = doc.paragraphs
+    sig = [i for i, p in enumerate(paras) if p.style is not None and p.style.name == STYLE.signature]
+    if len(sig) < 2 or sig[1] != sig[0] + 1:
+        return
+    org, date = paras[sig[0]], paras[sig[0] + 1]
+    section = doc.sections[-1]
+    width_pt = (section.page_width - section.left_margin - section.right_margin) / 12700
+    pitch = CHAR_PITCH_PT if section.orientation == 0 else SIZE_BODY.pt
+    cells = int(width_pt // pitch)
+    o, d = text_width_chars(org.text.strip()), text_width_chars(date.text.strip())
+    org_left = max(0.0, min(cells - 2 - o, cells - 4 - d))
+    for para, left in ((org, org_left), (date, org_left + 2)):
+        pf = para.paragraph_format
+        pf.alignment = WD_PARAGRAPH_ALIGNMENT.LEFT
+        pf.left_indent = Pt(round(left * pitch, 2))
+        pf.right_indent = Pt(0)
+        pf.first_line_indent = Pt(0)
+    org.paragraph_format.keep_with_next = True
+    _keep_with_previous_text(org)
+
+
+def _keep_with_previous_text(para) -> None:
+    """keep-with-next from the last body lines (and an 附件 line) down to ``para``."""
+    el = para._p.getprevious()
+    while el is not None:
+        if el.tag == qn("w:tbl"):
+            rows = el.findall(qn("w:tr"))
+            if rows:
+                for p in rows[-1].iter(qn("w:p")):
+                    _keep_next(p)
+            return
+        if el.tag != qn("w:p"):
+            return
+        _keep_next(el)
+        text = "".join(t.text or "" for t in el.iter(qn("w:t"))).strip()
+        if text and not text.startswith("附件"):
+            # the last body paragraph: at least two of its lines go with the 落款
+            ppr = el.get_or_add_pPr()
+            widow = ppr.find(qn("w:widowControl"))
+            if widow is None:
+                ppr._insert_widowControl(OxmlElement("w:widowControl"))
+            else:
+                widow.set(qn("w:val"), "1")
+            return
+        el = el.getprevious()
+
+
+def _keep_next(p) -> None:
+    ppr = p.get_or_add_pPr()
+    if ppr.find(qn("w:keepNext")) is None:
+        ppr._insert_keepNext(OxmlElement("w:keepNext"))
+
+
+# --- page count -----------------------------------------------------------------------------
+
+_PAGE_HEIGHT_PT = TEXT_HEIGHT_MM / 25.4 * 72  # 637.8: 22 lines of 28 pt
+_TITLE_CHARS = int(TEXT_WIDTH_MM / 25.4 * 72 // SIZE_TITLE.pt)  # 20 characters of 22 pt a line
+_INDENTED = {"Normal", STYLE.h1, STYLE.h2, STYLE.h3}
+
+
+def estimate_pages(doc) -> int:
+    """How many pages a portrait document in these styles fills, without laying it out.
+
+    Every body line is 28 pt of a 637.8 pt page and holds 28 characters (digits
+    count half), a title line 20 characters; a page break before a paragraph
+    starts a new page. The contents page of a 情况报告汇编 writes its page numbers
+    from this, so that Word shows them without updating fields; LibreOffice
+    recomputes them anyway, and tests compare the two on the demo's PDFs.
+    """
+    styles = {s.get(qn("w:styleId")): s.find(qn("w:name")).get(qn("w:val"))
+              for s in doc.styles.element.iterchildren(qn("w:style")) if s.find(qn("w:name")) is not None}
+    pages, used = 1, 0.0
+    for el in doc.element.body.iterchildren():
+        heights: list[float] = []
+        if el.tag == qn("w:p"):
+            node = el.find(qn("w:pPr") + "/" + qn("w:pStyle"))
+            name = styles.get(node.get(qn("w:val")) if node is not None else "Normal", "Normal")
+            if el.find(qn("w:pPr") + "/" + qn("w:pageBreakBefore")) is not None and used:
+                pages, used = pages + 1, 0.0
+            heights = [LINE_PITCH.pt] * _paragraph_lines(el, name)
+        elif el.tag == qn("w:tbl"):
+            for tr in el.iter(qn("w:tr")):
+                text = max((_text(tc) for tc in tr.iter(qn("w:tc"))), key=len, default="")
+                heights.append(TABLE_LINE.pt * max(1, math.ceil(text_width_chars(text) / 12)) + 4)
+        for h in heights:
+            if used + h > _PAGE_HEIGHT_PT + 0.5:
+                pages, used = pages + 1, 0.0
+            used += h
+    return pages
+
+
+def _text(el) -> str:
+    return "".join(t.text or "" for t in el.iter(qn("w:t")))
+
+
+def _paragraph_lines(p, style_name: str) -> int:
+    per_line = _TITLE_CHARS if style_name == STYLE.title else CHARS_PER_LINE
+    indent = 2 if style_name in _INDENTED else 0
+    lines, segment = 0, ""
+    for node in p.iter(qn("w:t"), qn("w:br")):
+        if node.tag == qn("w:br"):
+            lines += max(1, math.ceil((indent + text_width_chars(segment)) / per_line))
+            segment, indent = "", 0
+        else:
+            segment += node.text or ""
+    return lines + max(1, math.ceil((indent + text_width_chars(segment)) / per_line))

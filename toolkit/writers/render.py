@@ -37,6 +37,7 @@ from toolkit.core.wording import as_text
 from toolkit.errors import TemplateError, UsageError
 from toolkit.io.fsutil import atomic_path, ensure_dir, inside, safe_filename
 from toolkit.schema.variables import PROVIDED, example_context
+from toolkit.writers.docx_format import finish_document
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "docx_templates"
 # (document name used in output files, template file name)
@@ -134,6 +135,7 @@ def render_docx(template: Path, context: dict[str, Any], out: Path) -> None:
     try:
         tpl = _TEMPLATE_CLASS(io.BytesIO(data))
         tpl.render(context, jinja_env=jinja_env())
+        finish_document(tpl.docx, author=str(context.get("org") or ""))
         tpl.save(str(out))
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"模板“{name}”含有不允许执行的代码（{exc}），已拒绝生成。"
