@@ -1,7 +1,10 @@
 """Small branch workbooks written for tests, in our own words.
 
 ``valid_content()`` is a branch with no errors and no warnings; tests change
-one thing at a time and assert on the issue code and cell that follow.
+one thing at a time and assert on the issue code and cell that follow. Its
+problems P01–P03 and measures 1–4 come first; P04–P06 (one personal problem for
+each 正式党员 that had none) were added after them, so cells named by older
+tests did not move.
 """
 
 from __future__ import annotations
@@ -52,6 +55,19 @@ def valid_content() -> Content:
          "summary": "数字化业务知识储备不足",
          "detail": "比如对电子档案单套制管理要求掌握不全面，上半年2次业务测试均未达到90分。",
          "source": "相互批评"},
+        # Each 正式党员 finds a problem of their own (member-without-problem).
+        {"pid": "P04", "level": "党员个人", "owner": "周明远", "category": "工作作风",
+         "summary": "深入窗口一线了解群众需求不够",
+         "detail": "比如上半年到查档窗口现场办公只有2次，群众反映的预约难问题是通过意见箱才知道的。",
+         "source": "自我检视"},
+        {"pid": "P05", "level": "党员个人", "owner": "马国栋", "category": "理论学习",
+         "summary": "个人自学缺少计划，学习笔记零散",
+         "detail": "例如今年以来自学笔记只有6篇，多是摘抄，结合档案整理工作谈体会的没有。",
+         "source": "自我检视"},
+        {"pid": "P06", "level": "党员个人", "owner": "宋立新", "category": "担当作为",
+         "summary": "对跨科室的协调事项主动性不强",
+         "detail": "比如库房温湿度改造涉及两个科室，拖了3个月才提交方案，习惯等领导出面协调。",
+         "source": "谈心谈话"},
     ]
     measures = [
         {"pid": "P01", "measure": "每月组织1次结合业务的专题研讨，年底前形成2篇调研报告",
@@ -63,6 +79,12 @@ def valid_content() -> Content:
          "deadline": "长期坚持", "status": "长期坚持"},
         {"pid": "P03", "measure": "参加电子档案管理专题培训不少于16学时", "owner": "林晓雯",
          "deadline": D(2023, 11, 30), "status": "未启动"},
+        {"pid": "P04", "measure": "每月到查档窗口现场办公不少于1次，记录并交办群众意见", "owner": "周明远",
+         "deadline": "长期坚持", "status": "长期坚持"},
+        {"pid": "P05", "measure": "制定个人自学计划，每月撰写1篇结合工作的学习体会", "owner": "马国栋",
+         "deadline": D(2023, 12, 31), "status": "推进中"},
+        {"pid": "P06", "measure": "10月底前牵头提交库房温湿度改造方案并组织两科室会商", "owner": "宋立新",
+         "deadline": D(2023, 10, 31), "status": "推进中"},
     ]
     tables = {
         "members": members,
