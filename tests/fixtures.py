@@ -137,3 +137,32 @@ def messy_content() -> Content:
     c.tables["opinions"][0]["adopted"] = "√"
     c.tables["problems"][2]["owner"] = "林晓雯 "
     return c
+
+
+def meeting_content() -> Content:
+    """The valid branch with the meeting's own sheets filled: 相互批评, 专项剖析, 民主评议计票.
+
+    Three valid ballots (the 正式党员 present); 4 members graded, so one 优秀 place,
+    and the counts give every member the 等次 typed in 参会人员. No issues.
+    """
+    c = clone(valid_content())
+    c.info["valid_ballots"] = 3
+    c.info["addressees"] = "市档案局机关党委\n市档案局机关纪委"
+    c.tables["criticisms"] = [
+        {"seq": 1, "critic": "周明远", "target": "林晓雯", "content": "学习新业务不够主动，遇到系统问题习惯请别人处理。",
+         "response": "接受，年内完成电子档案专题培训。"},
+        {"seq": 2, "critic": "支部班子", "target": "宋立新", "content": "跨科室协调等领导出面的多。",
+         "response": "接受，牵头事项主动协调。"},
+    ]
+    c.tables["analyses"] = [
+        {"seq": 1, "item": "典型案例剖析", "title": "一份错档引发的投诉",
+         "content": "今年5月一份婚姻档案调错，群众往返两次。剖析下来是核对环节流于形式。"},
+    ]
+    c.tables["ballots"] = [
+        {"name": "周明远", "excellent": 3, "qualified": 0, "basic": 0, "unqualified": 0},
+        {"name": "林晓雯", "excellent": 1, "qualified": 2, "basic": 0, "unqualified": 0},
+        {"name": "马国栋", "excellent": 0, "qualified": 3},
+        {"name": "何雨桐"},  # 预备党员: 不评定, no votes needed
+        {"name": "宋立新", "excellent": 1, "qualified": 1, "basic": 1, "unqualified": 0},
+    ]
+    return c

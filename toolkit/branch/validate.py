@@ -318,6 +318,8 @@ def _ballot(branch: Branch, row, names: set[str], probationary: set[str], valid:
     if negative:
         return None
     if all(n is None for n in counts):
+        if name in probationary:
+            return Ballot(name, (0, 0, 0, 0), True)  # 不评定 whatever the votes: blank is fine
         if not any(_had_bad_value(branch, BALLOT_COUNTS, branch.cell(BALLOT_COUNTS.key, row, k))
                    for k in BALLOT_KEYS):
             found.append(issue(IssueCode.BALLOT_WITHOUT_VOTES, BALLOT_COUNTS.name, cell, name))
