@@ -118,8 +118,7 @@ def summary_line(counts: dict[str, int]) -> str:
 
 def _new_sheets_line(counts: dict[str, int]) -> str:
     """相互批评, 专项剖析 and 民主评议计票 are counted when filled (older workbooks lack them)."""
-    parts = [f"{label} {counts[key]} {unit}" for key, label, unit in
-             (("相互批评", "相互批评", "条"), ("专项剖析", "专项剖析", "项"), ("民主评议计票", "民主评议计票", "人"))
+    parts = [f"{key} {counts[key]} {unit}" for key, unit in (("相互批评", "条"), ("专项剖析", "项"), ("民主评议计票", "人"))
              if counts.get(key)]
     grades = [f"{key[2:]} {n} 人" for key, n in counts.items() if key.startswith("拟定") and n]
     if grades:

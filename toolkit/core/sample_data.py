@@ -13,6 +13,8 @@ Shape
                      Four of the five branches in 支部名册 report; ZB05 信息中心党支部
                      is the 未报送 example.
 ``PREVIOUS_CYCLE``   the 2022年度组织生活会 (held in February 2023) of the same branches.
+``LEADERSHIP_MEETING`` a branch-shaped workbook of a 民主生活会: the 局党组 of seven
+                     班子成员 (data only, no documents yet); valid with no warnings.
 ``PREVIOUS_BRANCHES`` the branch workbooks of that cycle, all five branches; used to test
                      ``orglife carry`` (unfinished measures) and repeated problems
                      (年年提、年年改): each of ZB01–ZB04 has at least one 2023 problem that
@@ -25,6 +27,13 @@ each marked on its row with a comment starting "planted warning":
 - ZB01 整改台账: a measure whose 责任人 (何晓雯, an office clerk) is not in 参会人员.
 - ZB02 谈心谈话: 谈话对象 "孔令辉 " carries a trailing space.
 - ZB03 问题清单: P09 has no measure in 整改台账.
+- ZB01 民主评议计票: 韩淑芬 and 邵佳怡 tie on 优秀 votes at the one-third cap, so both are
+  proposed 合格 and differ from the 优秀 typed in 参会人员.
+- Every branch: 正式党员 without a problem of their own (member-without-problem); giving
+  each one a problem would change the documents' golden texts.
+
+相互批评, 专项剖析 (a 典型案例剖析 each) and 民主评议计票 (ZB01–ZB03, which held 民主评议)
+are kept in ``_MEETING_SHEETS`` and merged into BRANCHES; the documents do not print them yet.
 
 Repeated problems, 2022 -> 2023 (same branch, same 问题类别). Close rewordings of the
 问题概述, one per reporting branch: ZB01 P01->P01 理论学习, ZB02 P01->P04 工作作风,
@@ -51,11 +60,11 @@ CYCLE = {
         "周期编号": "2023-ZT",
     },
     "支部名册": [
-        {"支部编号": "ZB01", "党组织名称": "办公室党支部", "书记": "周文涛", "联系人": "邵佳怡", "联系电话": "0710-3268105"},
-        {"支部编号": "ZB02", "党组织名称": "公路建设管理处党支部", "书记": "严志刚", "联系人": "方婷婷", "联系电话": "0710-3268217"},
-        {"支部编号": "ZB03", "党组织名称": "市公路养护中心党支部", "书记": "马德胜", "联系人": "石桂英", "联系电话": "0710-3351462"},
-        {"支部编号": "ZB04", "党组织名称": "离退休干部党支部", "书记": "陈茂林", "联系人": "刘桂珍", "联系电话": "0710-3268036"},
-        {"支部编号": "ZB05", "党组织名称": "信息中心党支部", "书记": "魏晨", "联系人": "康雨涵", "联系电话": "0710-3268330"},
+        {"支部编号": "ZB01", "党组织名称": "办公室党支部", "类型": "党支部", "书记": "周文涛", "联系人": "邵佳怡", "联系电话": "0710-3268105"},
+        {"支部编号": "ZB02", "党组织名称": "公路建设管理处党支部", "类型": "党支部", "书记": "严志刚", "联系人": "方婷婷", "联系电话": "0710-3268217"},
+        {"支部编号": "ZB03", "党组织名称": "市公路养护中心党支部", "类型": "党支部", "书记": "马德胜", "联系人": "石桂英", "联系电话": "0710-3351462"},
+        {"支部编号": "ZB04", "党组织名称": "离退休干部党支部", "类型": "党支部", "书记": "陈茂林", "联系人": "刘桂珍", "联系电话": "0710-3268036"},
+        {"支部编号": "ZB05", "党组织名称": "信息中心党支部", "类型": "党支部", "书记": "魏晨", "联系人": "康雨涵", "联系电话": "0710-3268330"},
     ],
     "党员名册": [
         # 办公室党支部 (9)
