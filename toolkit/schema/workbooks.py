@@ -342,7 +342,7 @@ BALLOT_COUNTS = Sheet(
           for key, grade, example in zip(("excellent", "qualified", "basic", "unqualified"), GRADES,
                                          (3, 6, 0, 0))),
     ),
-    help="民主评议党员的计票结果，每名党员一行；检查时按计票规则提出拟定等次。",
+    help="民主评议党员的计票结果，每名党员一行，有效票数填在“基本信息”；检查时按计票规则（见“填写说明”）提出拟定等次。",
     optional=True,
 )
 

@@ -284,6 +284,11 @@ def _write_instructions(ws, sheets: Sequence[Sheet], lists, fmts: _Formats, titl
     header_row = r
     r += 1
     for sheet in sheets:
+        if sheet.help:  # what the sheet is for, then its fields
+            ws.write_string(r, 0, sheet.name, fmts.table_header)
+            ws.merge_range(r, 1, r, len(widths) - 1,
+                           sheet.help + ("可选工作表，不用可以空着。" if sheet.optional else ""), fmts.table_header)
+            r += 1
         for col in sheet.columns:
             example = col.example
             if isinstance(example, dt.date):
