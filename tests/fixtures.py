@@ -1,7 +1,10 @@
 """Small branch workbooks written for tests, in our own words.
 
 ``valid_content()`` is a branch with no errors and no warnings; tests change
-one thing at a time and assert on the issue code and cell that follow.
+one thing at a time and assert on the issue code and cell that follow. Its
+problems P01–P03 and measures 1–4 come first; P04–P06 (one personal problem for
+each 正式党员 that had none) were added after them, so cells named by older
+tests did not move.
 """
 
 from __future__ import annotations
@@ -52,6 +55,19 @@ def valid_content() -> Content:
          "summary": "数字化业务知识储备不足",
          "detail": "比如对电子档案单套制管理要求掌握不全面，上半年2次业务测试均未达到90分。",
          "source": "相互批评"},
+        # Each 正式党员 finds a problem of their own (member-without-problem).
+        {"pid": "P04", "level": "党员个人", "owner": "周明远", "category": "廉洁自律",
+         "summary": "对公务接待费用的审核把关不细",
+         "detail": "例如上半年有2笔接待费用报销时只看发票，没有核对接待清单和人数。",
+         "source": "自我检视"},
+        {"pid": "P05", "level": "党员个人", "owner": "马国栋", "category": "政治素质",
+         "summary": "对网络上的不实信息辨别不够",
+         "detail": "比如在单位工作群里转发未经核实的网络消息1次，经提醒后才删除。",
+         "source": "谈心谈话"},
+        {"pid": "P06", "level": "党员个人", "owner": "宋立新", "category": "担当作为",
+         "summary": "对跨科室的协调事项主动性不强",
+         "detail": "比如库房温湿度改造涉及两个科室，拖了3个月才提交方案，习惯等领导出面协调。",
+         "source": "谈心谈话"},
     ]
     measures = [
         {"pid": "P01", "measure": "每月组织1次结合业务的专题研讨，年底前形成2篇调研报告",
@@ -63,6 +79,12 @@ def valid_content() -> Content:
          "deadline": "长期坚持", "status": "长期坚持"},
         {"pid": "P03", "measure": "参加电子档案管理专题培训不少于16学时", "owner": "林晓雯",
          "deadline": D(2023, 11, 30), "status": "未启动"},
+        {"pid": "P04", "measure": "每月抽查1次公务接待报销凭证，核对接待清单和人数", "owner": "周明远",
+         "deadline": "长期坚持", "status": "长期坚持"},
+        {"pid": "P05", "measure": "转发信息先核实来源，年底前参加1次网络安全和意识形态专题学习", "owner": "马国栋",
+         "deadline": D(2023, 12, 31), "status": "推进中"},
+        {"pid": "P06", "measure": "10月底前牵头提交库房温湿度改造方案并组织两科室会商", "owner": "宋立新",
+         "deadline": D(2023, 10, 31), "status": "推进中"},
     ]
     tables = {
         "members": members,
@@ -114,4 +136,33 @@ def messy_content() -> Content:
     ms[0]["owner"] = " 周明远"
     c.tables["opinions"][0]["adopted"] = "√"
     c.tables["problems"][2]["owner"] = "林晓雯 "
+    return c
+
+
+def meeting_content() -> Content:
+    """The valid branch with the meeting's own sheets filled: 相互批评, 专项剖析, 民主评议计票.
+
+    Three valid ballots (the 正式党员 present); 4 members graded, so one 优秀 place,
+    and the counts give every member the 等次 typed in 参会人员. No issues.
+    """
+    c = clone(valid_content())
+    c.info["valid_ballots"] = 3
+    c.info["addressees"] = "市档案局机关党委\n市档案局机关纪委"
+    c.tables["criticisms"] = [
+        {"seq": 1, "critic": "周明远", "target": "林晓雯", "content": "学习新业务不够主动，遇到系统问题习惯请别人处理。",
+         "response": "接受，年内完成电子档案专题培训。"},
+        {"seq": 2, "critic": "支部班子", "target": "宋立新", "content": "跨科室协调等领导出面的多。",
+         "response": "接受，牵头事项主动协调。"},
+    ]
+    c.tables["analyses"] = [
+        {"seq": 1, "item": "典型案例剖析", "title": "一份错档引发的投诉",
+         "content": "今年5月一份婚姻档案调错，群众往返两次。剖析下来是核对环节流于形式。"},
+    ]
+    c.tables["ballots"] = [
+        {"name": "周明远", "excellent": 3, "qualified": 0, "basic": 0, "unqualified": 0},
+        {"name": "林晓雯", "excellent": 1, "qualified": 2, "basic": 0, "unqualified": 0},
+        {"name": "马国栋", "excellent": 0, "qualified": 3},
+        {"name": "何雨桐"},  # 预备党员: 不评定, no votes needed
+        {"name": "宋立新", "excellent": 1, "qualified": 1, "basic": 1, "unqualified": 0},
+    ]
     return c

@@ -33,7 +33,8 @@ def test_valid_branch_has_no_issues(tmp_path):
     branch, report = check_file(write(tmp_path, valid_content()))
     assert report.issues == []
     assert len(branch.rows("members")) == 5
-    assert [r["pid"] for r in branch.rows("problems")] == ["P01", "P02", "P03"]
+    # P04–P06: a problem of their own for each 正式党员 (member-without-problem)
+    assert [r["pid"] for r in branch.rows("problems")] == ["P01", "P02", "P03", "P04", "P05", "P06"]
     assert branch.rows("measures")[2]["deadline"] == LONG_TERM
     assert branch.info["meeting_date"] == dt.date(2023, 8, 25)
 
@@ -127,7 +128,7 @@ def test_moved_and_extra_columns_and_blank_rows(tmp_path):
     branch, report = check_file(path)
     assert report.errors == []
     measures = branch.rows("measures")
-    assert [m["pid"] for m in measures] == ["P01", "P02", "P02", "P03"]
+    assert [m["pid"] for m in measures] == ["P01", "P02", "P02", "P03", "P04", "P05", "P06"]
     assert measures[1]["_row"] == 5
     assert branch.columns["measures"]["pid"] == 13  # A -> M, minus one deleted, plus one inserted
 
@@ -170,7 +171,7 @@ def test_cli_exit_codes_and_json(tmp_path, capsys):
     junk.write_bytes(b"not a workbook")
     assert main(["check", str(good)]) == 0
     out = capsys.readouterr().out
-    assert "检查通过" in out and "参会 4 人（应到 5 人），问题 3 条" in out and "整改措施 4 条" in out
+    assert "检查通过" in out and "参会 4 人（应到 5 人），问题 6 条" in out and "整改措施 7 条" in out
     assert main(["check", str(bad)]) == 1
     assert "整改台账!A2" in capsys.readouterr().out
     assert main(["check", "--json", str(good), str(bad), str(junk)]) == 1

@@ -122,7 +122,8 @@ def test_old_formats_and_wrong_names_read_the_same_rows(corpus):
 def test_merged_problem_id_belongs_to_every_merged_row(corpus):
     _, paths, _ = corpus
     measures = rows(paths["合并单元格.xlsx"], "measures")
-    assert [(m["_row"], m["pid"]) for m in measures] == [(2, "P01"), (3, "P02"), (4, "P02"), (5, "P03")]
+    assert [(m["_row"], m["pid"]) for m in measures] == [(2, "P01"), (3, "P02"), (4, "P02"), (5, "P03"),
+                                                          (6, "P04"), (7, "P05"), (8, "P06")]
 
 
 def test_hidden_rows_and_moved_columns_lose_nothing(corpus):

@@ -367,7 +367,7 @@ def test_unit_templates_render_in_child_process(tmp_path):
     make_template(tmp_path / "t" / "情况报告.docx", "{{ org }}共查摆问题{{ problem_count }}条")
     branch = read_branch(write_workbook(valid_content(), tmp_path / "b.xlsx"))
     docs = render_branch(branch, tmp_path / "out", templates=tmp_path / "t")
-    assert docx_lines(docs[0]) == ["综合科党支部共查摆问题3条"]
+    assert docx_lines(docs[0]) == ["综合科党支部共查摆问题6条"]
     assert "存在的问题" in "\n".join(docx_lines(docs[1]))  # built-in template for the others
 
 

@@ -139,6 +139,23 @@ class IssueCode(str, enum.Enum):
     QUALITY_HINT = "quality-hint"
     REMOVED_CHARACTERS = "removed-characters"
     FORMULA_NOT_COMPUTED = "formula-not-computed"
+    # The meeting's own paperwork (issue 12): dates, criticism, special analyses, ballots.
+    REPORT_DATE_MISSING = "report-date-missing"
+    REPORT_DATE_BEFORE_MEETING = "report-date-before-meeting"
+    MEMBER_WITHOUT_PROBLEM = "member-without-problem"
+    CRITIC_NOT_IN_ROSTER = "critic-not-in-roster"
+    CRITICISED_NOT_IN_ROSTER = "criticised-not-in-roster"
+    SPECIAL_ANALYSIS_MISSING = "special-analysis-missing"
+    VALID_BALLOTS_MISSING = "valid-ballots-missing"
+    BALLOT_NAME_NOT_IN_ROSTER = "ballot-name-not-in-roster"
+    DUPLICATE_BALLOT_NAME = "duplicate-ballot-name"
+    NEGATIVE_VOTES = "negative-votes"
+    VOTES_EXCEED_BALLOTS = "votes-exceed-ballots"
+    BALLOT_WITHOUT_VOTES = "ballot-without-votes"
+    EXCELLENT_TIE_AT_CAP = "excellent-tie-at-cap"
+    PROPOSED_UNQUALIFIED = "proposed-unqualified"
+    APPRAISAL_DIFFERS_FROM_TALLY = "appraisal-differs-from-tally"
+    APPRAISAL_IN_LEADERSHIP_MEETING = "appraisal-in-leadership-meeting"
 
 
 @dataclass(frozen=True)
@@ -175,6 +192,8 @@ class Report:
     issues: list[Issue] = field(default_factory=list)
     # Values read in another form than typed: (sheet, cell, typed, read as).
     normalised: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # 民主评议 proposals from the 民主评议计票 sheet: [{"name": 姓名, "proposed": 等次}].
+    appraisal: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Issue]:

@@ -48,6 +48,24 @@ CATALOGUE: dict[IssueCode, tuple[Severity, str]] = {
     IssueCode.QUALITY_HINT: (W, "{reason}"),
     IssueCode.REMOVED_CHARACTERS: (W, "“{header}”中有 {count} 个无法写入文档的字符（控制字符或非字符，多为复制粘贴带入），已去掉，请核对内容"),
     IssueCode.FORMULA_NOT_COMPUTED: (E, "“{header}”{hint}"),
+    IssueCode.REPORT_DATE_MISSING: (W, "报告日期没有填写，生成材料时将使用召开日期 {value} 作为报告日期；如另有落款日期请填写"),
+    IssueCode.REPORT_DATE_BEFORE_MEETING: (E, "报告日期 {value} 早于召开日期 {meeting}，请核对"),
+    IssueCode.MEMBER_WITHOUT_PROBLEM: (W, "正式党员{value}在问题清单中还没有本人的问题（层级为“党员个人”、责任主体为本人），每名正式党员都应查摆出自己的问题"),
+    IssueCode.CRITIC_NOT_IN_ROSTER: (E, "批评人“{value}”不在参会人员名单中，请核对姓名；代表班子提出的请填“{team}”"),
+    IssueCode.CRITICISED_NOT_IN_ROSTER: (E, "被批评人“{value}”不在参会人员名单中，请核对姓名"),
+    IssueCode.SPECIAL_ANALYSIS_MISSING: (W, "专项剖析中还没有“{value}”{why}"),
+    IssueCode.VALID_BALLOTS_MISSING: (E, "已填写民主评议计票，请在“有效票数”填写收回的有效票数"),
+    IssueCode.BALLOT_NAME_NOT_IN_ROSTER: (E, "“{value}”不在参会人员名单中，请核对姓名"),
+    IssueCode.DUPLICATE_BALLOT_NAME: (E, "“{value}”在民主评议计票中出现了两次（另见 {first}），每名党员只填一行"),
+    IssueCode.NEGATIVE_VOTES: (E, "“{header}”的票数 {value} 不能为负数"),
+    IssueCode.VOTES_EXCEED_BALLOTS: (E, "{name}的各等次票数合计 {value} 票，超过有效票数 {valid} 票，请核对"),
+    IssueCode.BALLOT_WITHOUT_VOTES: (W, "{value}还没有填写票数，暂不提出拟定等次"),
+    IssueCode.EXCELLENT_TIE_AT_CAP: (W, "优秀不超过参评党员（{graded} 人）的三分之一即 {cap} 人，{names}的优秀票数相同（{votes} 票），"
+                                        "只剩 {left} 个名额，已先拟定为合格，请由支部大会决定"),
+    IssueCode.PROPOSED_UNQUALIFIED: (W, "按计票结果{value}拟定为“{grade}”，须提交支部大会讨论，并报上级党组织审批"),
+    IssueCode.APPRAISAL_DIFFERS_FROM_TALLY: (W, "{name}填写的民主评议等次为“{value}”，按计票结果拟定为“{proposed}”；"
+                                                "以填写的等次为准，请核对（由支部大会决定）"),
+    IssueCode.APPRAISAL_IN_LEADERSHIP_MEETING: (W, "民主生活会不开展民主评议党员，{what}不会写入材料"),
 }
 
 _REOPEN = "请用 Excel 或 WPS 打开后重新保存再提交"

@@ -12,10 +12,20 @@ from toolkit.errors import Report, Severity
 
 
 def summary_line(counts: dict[str, int]) -> str:
-    """参会 9 人（应到 10 人），问题 8 条（…），整改措施 12 条。"""
+    """参会 9 人（应到 10 人），问题 8 条（…），整改措施 12 条。 and the paperwork sheets when filled."""
     return (f"参会 {counts['实到']} 人（应到 {counts['应到']} 人），问题 {counts['问题']} 条"
             f"（支部班子 {counts['支部班子问题']} 条、党员个人 {counts['党员个人问题']} 条），"
-            f"整改措施 {counts['整改措施']} 条。")
+            f"整改措施 {counts['整改措施']} 条。" + _new_sheets_line(counts))
+
+
+def _new_sheets_line(counts: dict[str, int]) -> str:
+    """相互批评, 专项剖析 and 民主评议计票 are counted when filled (older workbooks lack them)."""
+    parts = [f"{key} {counts[key]} {unit}" for key, unit in (("相互批评", "条"), ("专项剖析", "项"), ("民主评议计票", "人"))
+             if counts.get(key)]
+    grades = [f"{key[2:]} {n} 人" for key, n in counts.items() if key.startswith("拟定") and n]
+    if grades:
+        parts.append("拟定等次：" + "、".join(grades))
+    return "，".join(parts) + "。" if parts else ""
 
 
 def check_summary(figures: dict | None) -> str:
@@ -61,7 +71,8 @@ def normalised_lines(report: Report) -> list[str]:
 
 
 def report_json(reports: list[tuple[Report, str]]) -> str:
-    files = [{"path": r.path, "status": status, "issues": [i.to_json() for i in r.issues]}
+    files = [{"path": r.path, "status": status, "issues": [i.to_json() for i in r.issues],
+              "appraisal": r.appraisal}
              for r, status in reports]
     return json.dumps({"files": files}, ensure_ascii=False, indent=2)
 

@@ -87,7 +87,8 @@ def _header(info: dict[str, Any], today: dt.date | None) -> Context:
     ctx["meeting_date"] = as_text(info.get("meeting_date"))
     ctx["place"] = bare(info.get("place"))
     ctx["host"] = as_text(info.get("host"))
-    ctx["report_date"] = format_date(info.get("report_date") or today or dt.date.today())
+    # 报告日期, else the 召开日期 (check warns when it is blank): a document never signs itself with today
+    ctx["report_date"] = format_date(info.get("report_date") or info.get("meeting_date") or today or dt.date.today())
     # The templates break a long title into two lines at a fixed meaning boundary
     # (GB/T 9704 梯形 title): after the year for 情况报告, after the branch's name for 对照检查材料.
     ctx["title_break"] = {

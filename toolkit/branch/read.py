@@ -35,7 +35,10 @@ from toolkit.schema.workbooks import (
     MAX_LIST_ROWS,
     OPTIONS_SHEET,
     READABLE_VERSIONS,
+    SECTION_LIST,
+    SECTION_PROMPTS,
     Column,
+    Section,
     Sheet,
 )
 from toolkit.core.values import (
@@ -81,11 +84,19 @@ class Branch:
     # The 问题类别 list this workbook was made with (its 选项 sheet), so a
     # cycle's own categories validate without the cycle workbook at hand.
     categories: tuple[str, ...] = CHOICE_LISTS["问题类别"]
+    # The 剖析项目 of this workbook's 选项 sheet with their prompts: 典型案例剖析
+    # and the special sections its cycle declared.
+    sections: tuple[Section, ...] = tuple(zip(CHOICE_LISTS[SECTION_LIST], CHOICE_LISTS[SECTION_PROMPTS]))
     form_key: str = INFO.key  # the 项目/内容 sheet whose rows ``info`` holds
 
     @property
     def name(self) -> str:
         return self.info.get("org_name") or Path(self.path).stem
+
+    @property
+    def report_date(self) -> dt.date | None:
+        """The date reports are signed: 报告日期, or the 召开日期 when it is blank (never today)."""
+        return self.info.get("report_date") or self.info.get("meeting_date")
 
     def cell(self, sheet_key: str, row: Row | int, col_key: str) -> str:
         """Excel reference of a value, e.g. "D5"; the row alone when the column is missing."""
@@ -187,6 +198,9 @@ def read_records(path: str | os.PathLike, sheets: tuple[Sheet, ...], expect_kind
             cats = read_options_column(wb, "问题类别")
             if cats:
                 branch.categories = cats
+            sections = read_options_pairs(wb, SECTION_LIST, SECTION_PROMPTS)
+            if sections:
+                branch.sections = sections
         for sheet in sheets:
             real = by_fold.get(header_key(sheet.name))
             if real is None:
@@ -261,9 +275,29 @@ def read_options_column(wb, list_name: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+def read_options_pairs(wb, list_name: str, notes_name: str) -> tuple[Section, ...]:
+    """A list of the 选项 sheet with the column of notes beside it, row by row (notes may be blank)."""
+    rows = sheet_rows(wb, OPTIONS_SHEET, 500)
+    if not rows:
+        return ()
+    header = [header_key(h) for h in rows[0]]
+    if header_key(list_name) not in header:
+        return ()
+    col = header.index(header_key(list_name))
+    note = header.index(header_key(notes_name)) if header_key(notes_name) in header else None
+    pairs = []
+    for r in rows[1:]:
+        if col < len(r) and not is_blank(r[col]):
+            text = r[note] if note is not None and note < len(r) and not is_blank(r[note]) else ""
+            pairs.append((clean_text(r[col]), clean_text(text) if text else ""))
+    return tuple(pairs)
+
+
 def choices_for(branch: Branch, col: Column) -> tuple[str, ...]:
     if col.choices == "问题类别":
         return branch.categories
+    if col.choices == SECTION_LIST:
+        return tuple(name for name, _ in branch.sections)
     return CHOICE_LISTS.get(col.choices or "", ())
 
 

@@ -7,27 +7,54 @@ in the order a secretary reads the workbook.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from toolkit.branch import quality
-from toolkit.errors import Issue, IssueCode, Report
+from toolkit.branch.appraisal import Ballot, Tally, tally
+from toolkit.core.values import format_date
+from toolkit.errors import Issue, IssueCode, Report, Severity
 from toolkit.messages import file_issue, issue
 from toolkit.branch.read import Branch, read_branch
 from toolkit.schema.workbooks import (
+    BALLOT_COUNTS,
+    BALLOT_KEYS,
     BRANCH_SHEETS,
+    CASE_STUDY,
+    CASE_STUDY_PROMPT,
+    CRITICISMS,
+    GRADES,
+    GUESTS,
     INFO,
+    NOT_GRADED,
     MEASURES,
     MEMBERS,
     PROBLEMS,
+    SPECIAL_ANALYSES,
+    TEAM_CRITIC,
     Sheet,
 )
 
 Rule = Callable[[Branch], Iterator[Issue]]
 
 
+LEADERSHIP_MEETING = "民主生活会"
+THEMED_MEETING = "专题组织生活会"
+AS_MEMBER = "以普通党员身份参加"
+
+
 def roster(branch: Branch) -> set[str]:
     return {r["name"] for r in branch.rows(MEMBERS.key) if r.get("name")}
+
+
+def people(branch: Branch) -> set[str]:
+    """Who takes part as a member: the roster, and leaders attending 以普通党员身份参加.
+
+    They may criticise, be criticised and be appraised (workbook spec, 列席指导).
+    """
+    guests = {r["name"] for r in branch.rows(GUESTS.key) if r.get("name") and r.get("mode") == AS_MEMBER}
+    return roster(branch) | guests
 
 
 def required_fields(branch: Branch) -> Iterator[Issue]:
@@ -164,6 +191,174 @@ def problems_without_measure(branch: Branch) -> Iterator[Issue]:
                         branch.cell(PROBLEMS.key, row, "pid"), pid)
 
 
+def report_date(branch: Branch) -> Iterator[Issue]:
+    """A blank 报告日期 becomes the 召开日期 (said, never silently today); an earlier one is wrong."""
+    meeting, report = branch.info.get("meeting_date"), branch.info.get("report_date")
+    cell = branch.cell(INFO.key, 0, "report_date")
+    if not isinstance(meeting, dt.date):
+        return  # a missing or unreadable 召开日期 is already an error
+    if report is None:
+        if not (cell and _had_bad_value(branch, INFO, cell)):
+            yield issue(IssueCode.REPORT_DATE_MISSING, INFO.name, cell, format_date(meeting))
+    elif report < meeting:
+        yield issue(IssueCode.REPORT_DATE_BEFORE_MEETING, INFO.name, cell, format_date(report),
+                    meeting=format_date(meeting))
+
+
+def members_without_problem(branch: Branch) -> Iterator[Issue]:
+    """Each 正式党员 is expected to find at least one problem of their own (issue 12)."""
+    if PROBLEMS.key not in branch.sheets_found:
+        return
+    owners = {r["owner"] for r in branch.rows(PROBLEMS.key) if r.get("level") == "党员个人" and r.get("owner")}
+    seen: set[str] = set()
+    for row in branch.rows(MEMBERS.key):
+        name = row.get("name")
+        if not name or name in seen or row.get("category") != "正式党员":
+            continue
+        seen.add(name)
+        if name not in owners:
+            yield issue(IssueCode.MEMBER_WITHOUT_PROBLEM, MEMBERS.name, branch.cell(MEMBERS.key, row, "name"), name)
+
+
+def criticisms(branch: Branch) -> Iterator[Issue]:
+    names = people(branch)
+    if not names:
+        return  # no roster: reported as no-members
+    for row in branch.rows(CRITICISMS.key):
+        critic, target = row.get("critic"), row.get("target")
+        if critic and critic != TEAM_CRITIC and critic not in names:
+            yield issue(IssueCode.CRITIC_NOT_IN_ROSTER, CRITICISMS.name,
+                        branch.cell(CRITICISMS.key, row, "critic"), critic, team=TEAM_CRITIC)
+        if target and target not in names:
+            yield issue(IssueCode.CRITICISED_NOT_IN_ROSTER, CRITICISMS.name,
+                        branch.cell(CRITICISMS.key, row, "target"), target)
+
+
+def special_analyses(branch: Branch) -> Iterator[Issue]:
+    """The sections the cycle declared, and a 典型案例剖析 for a 专题组织生活会, each have a row."""
+    if SPECIAL_ANALYSES.key not in branch.sheets_found:
+        return  # an older workbook: the sheet is optional
+    filled = {r["item"] for r in branch.rows(SPECIAL_ANALYSES.key) if r.get("item")}
+    wanted = [(name, prompt) for name, prompt in branch.sections if name != CASE_STUDY]
+    if branch.info.get("meeting_type") == THEMED_MEETING:
+        wanted.insert(0, (CASE_STUDY, CASE_STUDY_PROMPT))
+    for name, prompt in wanted:
+        if name in filled:
+            continue
+        why = "，专题组织生活会的对照检查材料应有典型案例剖析" if name == CASE_STUDY else "，上级要求各支部填写"
+        if prompt:
+            why += f"（{prompt}）"
+        yield issue(IssueCode.SPECIAL_ANALYSIS_MISSING, SPECIAL_ANALYSES.name, "", name, why=why)
+
+
+def leadership_meeting(branch: Branch) -> Iterator[Issue]:
+    """A 民主生活会 holds no 民主评议党员: what was filled for it is not printed."""
+    if branch.info.get("meeting_type") != LEADERSHIP_MEETING:
+        return
+    graded = [r for r in branch.rows(MEMBERS.key) if r.get("appraisal")]
+    if graded:
+        yield issue(IssueCode.APPRAISAL_IN_LEADERSHIP_MEETING, MEMBERS.name,
+                    branch.cell(MEMBERS.key, graded[0], "appraisal"), graded[0]["appraisal"],
+                    what="参会人员中的民主评议等次")
+    rows = branch.rows(BALLOT_COUNTS.key)
+    if rows:
+        yield issue(IssueCode.APPRAISAL_IN_LEADERSHIP_MEETING, BALLOT_COUNTS.name,
+                    branch.cell(BALLOT_COUNTS.key, rows[0], "name"), rows[0].get("name") or "",
+                    what="民主评议计票")
+
+
+def ballot_tally(branch: Branch) -> tuple[list[Issue], Tally | None]:
+    """Issues of the 民主评议计票 sheet and, when it holds no errors, the tally of its votes."""
+    rows = branch.rows(BALLOT_COUNTS.key)
+    if not rows or branch.info.get("meeting_type") == LEADERSHIP_MEETING:
+        return [], None
+    found: list[Issue] = []
+    valid = branch.info.get("valid_ballots")
+    valid_cell = branch.cell(INFO.key, 0, "valid_ballots")
+    if valid is None:
+        if not (valid_cell and _had_bad_value(branch, INFO, valid_cell)):
+            found.append(issue(IssueCode.VALID_BALLOTS_MISSING, INFO.name, valid_cell))
+    elif valid < 0:
+        found.append(issue(IssueCode.NEGATIVE_VOTES, INFO.name, valid_cell, valid, header="有效票数"))
+        valid = None
+    names = people(branch)
+    probationary = {r["name"] for r in branch.rows(MEMBERS.key) if r.get("category") == "预备党员"}
+    ballots: list[Ballot] = []
+    first: dict[str, str] = {}
+    for row in rows:
+        ballot = _ballot(branch, row, names, probationary, valid, first, found)
+        if ballot:
+            ballots.append(ballot)
+    unreadable = any(i.sheet == BALLOT_COUNTS.name and i.severity is Severity.ERROR for i in branch.issues)
+    if unreadable or valid is None or not ballots or any(i.severity is Severity.ERROR for i in found):
+        return found, None  # a tally of wrong figures would mislead
+    result = tally(ballots, valid)
+    found.extend(_tally_warnings(branch, result, first))
+    return found, result
+
+
+def _ballot(branch: Branch, row, names: set[str], probationary: set[str], valid: int | None,
+            first: dict[str, str], found: list[Issue]) -> Ballot | None:
+    name = row.get("name")
+    if not name:
+        return None  # a missing 姓名 is already an error
+    cell = branch.cell(BALLOT_COUNTS.key, row, "name")
+    if name in first:
+        found.append(issue(IssueCode.DUPLICATE_BALLOT_NAME, BALLOT_COUNTS.name, cell, name, first=first[name]))
+        return None
+    first[name] = cell
+    if names and name not in names:
+        found.append(issue(IssueCode.BALLOT_NAME_NOT_IN_ROSTER, BALLOT_COUNTS.name, cell, name))
+        return None
+    counts = [row.get(key) for key in BALLOT_KEYS]
+    negative = [(key, grade, n) for key, grade, n in zip(BALLOT_KEYS, GRADES, counts) if n is not None and n < 0]
+    for key, grade, n in negative:
+        found.append(issue(IssueCode.NEGATIVE_VOTES, BALLOT_COUNTS.name, branch.cell(BALLOT_COUNTS.key, row, key),
+                           n, header=grade))
+    if negative:
+        return None
+    if all(n is None for n in counts):
+        if name in probationary:
+            return Ballot(name, (0, 0, 0, 0), True)  # 不评定 whatever the votes: blank is fine
+        if not any(_had_bad_value(branch, BALLOT_COUNTS, branch.cell(BALLOT_COUNTS.key, row, k))
+                   for k in BALLOT_KEYS):
+            found.append(issue(IssueCode.BALLOT_WITHOUT_VOTES, BALLOT_COUNTS.name, cell, name))
+        return None
+    votes = tuple(n or 0 for n in counts)
+    if valid is not None and sum(votes) > valid:
+        found.append(issue(IssueCode.VOTES_EXCEED_BALLOTS, BALLOT_COUNTS.name, cell, sum(votes),
+                           name=name, valid=valid))
+        return None
+    return Ballot(name, votes, name in probationary)  # type: ignore[arg-type]
+
+
+def _tally_warnings(branch: Branch, result: Tally, cells: dict[str, str]) -> Iterator[Issue]:
+    if result.tied:
+        yield issue(IssueCode.EXCELLENT_TIE_AT_CAP, BALLOT_COUNTS.name, cells[result.tied[0]],
+                    result.tied_votes, graded=result.graded, cap=result.cap, names="、".join(result.tied),
+                    votes=result.tied_votes, left=result.places_left)
+    for p in result.proposals:
+        if p.proposed == GRADES[-1]:
+            yield issue(IssueCode.PROPOSED_UNQUALIFIED, BALLOT_COUNTS.name, cells[p.name], p.name, grade=p.proposed)
+    proposed = {p.name: p.proposed for p in result.proposals}
+    for row in branch.rows(MEMBERS.key):
+        name, typed = row.get("name"), row.get("appraisal")
+        if typed and name in proposed and typed != proposed[name]:
+            yield issue(IssueCode.APPRAISAL_DIFFERS_FROM_TALLY, MEMBERS.name,
+                        branch.cell(MEMBERS.key, row, "appraisal"), typed, name=name, proposed=proposed[name])
+            proposed.pop(name)  # a duplicated roster row is reported once
+
+
+def ballots(branch: Branch) -> Iterator[Issue]:
+    yield from ballot_tally(branch)[0]
+
+
+def proposals(branch: Branch) -> list[dict[str, str]]:
+    """Each member's proposed 等次, as ``check --json`` carries them."""
+    result = ballot_tally(branch)[1]
+    return [{"name": p.name, "proposed": p.proposed} for p in result.proposals] if result else []
+
+
 def split_names(text: str) -> list[str]:
     """责任人 may name several people: 王建国、李娜 / 王建国,李娜."""
     for sep in "，,;；/／ ":
@@ -175,11 +370,17 @@ RULES: tuple[Rule, ...] = (
     required_fields,
     non_empty_lists,
     host,
+    report_date,
     members,
     appraisal_share,
+    leadership_meeting,
     problems,
+    members_without_problem,
     problems_without_measure,
     measures,
+    criticisms,
+    special_analyses,
+    ballots,
     # Quality hints come last: they are warnings about how well the material
     # is written, read after what must be fixed.
     *quality.RULES,
@@ -192,7 +393,8 @@ def validate(branch: Branch, rules: tuple[Rule, ...] = RULES) -> Report:
         found.extend(rule(branch))
     order = {s.name: i for i, s in enumerate(BRANCH_SHEETS)}
     found.sort(key=lambda i: (order.get(i.sheet, -1), _row_of(i.cell), i.cell))
-    return Report(path=branch.path, issues=found, normalised=list(branch.normalised))
+    return Report(path=branch.path, issues=found, normalised=list(branch.normalised),
+                  appraisal=proposals(branch))
 
 
 def _row_of(cell: str) -> int:
@@ -217,6 +419,7 @@ def counts(branch: Branch) -> dict[str, int]:
     """The figures a confirmation quotes, computed from the rows."""
     members = branch.rows(MEMBERS.key)
     problems = branch.rows(PROBLEMS.key)
+    proposed = Counter(p["proposed"] for p in proposals(branch))
     return {
         "应到": len(members),
         "实到": sum(1 for r in members if r.get("present") is True),
@@ -224,4 +427,9 @@ def counts(branch: Branch) -> dict[str, int]:
         "支部班子问题": sum(1 for r in problems if r.get("level") == "支部班子"),
         "党员个人问题": sum(1 for r in problems if r.get("level") == "党员个人"),
         "整改措施": len(branch.rows(MEASURES.key)),
+        "相互批评": len(branch.rows(CRITICISMS.key)),
+        "专项剖析": len(branch.rows(SPECIAL_ANALYSES.key)),
+        "民主评议计票": len(branch.rows(BALLOT_COUNTS.key)),
+        # proposals by grade ("拟定优秀": 2 …), when the 计票 can be tallied
+        **{f"拟定{grade}": proposed[grade] for grade in (*GRADES, NOT_GRADED) if proposed[grade]},
     }

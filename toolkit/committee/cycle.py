@@ -21,8 +21,10 @@ from toolkit.schema.workbooks import (
     CYCLE_BRANCHES,
     CYCLE_KIND,
     CYCLE_MEMBERS,
+    CYCLE_SECTIONS,
     CYCLE_SHEETS,
     DEFAULT_CATEGORIES,
+    Section,
 )
 
 # 基本设置 fields copied into each branch's 基本信息
@@ -39,6 +41,7 @@ class Cycle:
     members: list[dict[str, Any]]
     categories: tuple[str, ...]
     report: Report
+    sections: tuple[Section, ...] = ()  # 专项剖析项目: (项目名称, 填写提示)
 
     @property
     def cycle_id(self) -> str:
@@ -87,15 +90,17 @@ def load_cycle(path: str | os.PathLike) -> Cycle:
         lines = "\n".join(f"  【错误】{i.location}  {i.message}" for i in report.errors)
         raise InputError(f"周期设置表 {path.name} 有 {len(report.errors)} 个错误：\n{lines}")
     cats = tuple(r["category"] for r in records.rows("categories") if r.get("category"))
+    sections = tuple((r["name"], r.get("prompt") or "") for r in records.rows(CYCLE_SECTIONS.key) if r.get("name"))
     return Cycle(path=str(path), info=records.info, branches=branches,
                  members=records.rows(CYCLE_MEMBERS.key), categories=cats or DEFAULT_CATEGORIES,
-                 report=report)
+                 report=report, sections=sections)
 
 
 def shared_settings(cycle: Cycle) -> Content:
     """What a blank branch workbook takes from the cycle: shared settings, cycle id, categories."""
     return Content(info={k: cycle.info.get(k) for k in SHARED_INFO},
-                   meta=branch_meta(cycle.cycle_id), categories=cycle.categories)
+                   meta=branch_meta(cycle.cycle_id), categories=cycle.categories,
+                   sections=cycle.sections)
 
 
 def branch_content(cycle: Cycle, branch: dict[str, Any]) -> Content:
@@ -107,4 +112,4 @@ def branch_content(cycle: Cycle, branch: dict[str, Any]) -> Content:
               for i, m in enumerate(cycle.members_of(branch["org_name"]), start=1)]
     return Content(info=info, tables={"members": roster},
                    meta=branch_meta(cycle.cycle_id, branch.get("branch_id") or ""),
-                   categories=cycle.categories)
+                   categories=cycle.categories, sections=cycle.sections)

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from toolkit.schema.workbooks import BRANCH_KIND, TEMPLATE_VERSION
+from toolkit.schema.workbooks import BRANCH_KIND, TEMPLATE_VERSION, Section
 
 
 @dataclass
@@ -22,6 +22,7 @@ class Content:
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
     categories: tuple[str, ...] | None = None
+    sections: tuple[Section, ...] | None = None  # a cycle's 专项剖析项目: (项目名称, 填写提示)
 
 
 def branch_meta(cycle_id: str = "", branch_id: str = "", generated: dt.datetime | None = None) -> dict:

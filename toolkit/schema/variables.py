@@ -50,7 +50,7 @@ VARIABLES: tuple[Var, ...] = (
     V("meeting_date", "召开日期，如 2023年8月25日", "2023年8月25日"),
     V("place", "召开地点（未填为空）", "机关三楼会议室"),
     V("host", "主持人", "王建国"),
-    V("report_date", "报告日期（未填为生成当天）", "2023年8月28日"),
+    V("report_date", "报告日期（未填为召开日期）", "2023年8月28日"),
     V("title_break", "标题是否过长、需分两行排（约20字一行）：report 情况报告、check 对照检查材料", "dict",
       fields=(V("report", "情况报告标题在年度后换行", True), V("check", "对照检查材料标题在党组织名称后换行", True))),
     V("studies", "会前学习研讨，每次一项", fields=(

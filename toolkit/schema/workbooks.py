@@ -76,6 +76,15 @@ class Sheet:
         return {c.header: c for c in self.columns}
 
 
+CASE_STUDY = "典型案例剖析"
+CASE_STUDY_PROMPT = "选取本单位或身边的典型案例（正面或反面），写明基本情况、暴露的问题和对照剖析得到的启示"
+SECTION_LIST = "剖析项目"
+SECTION_PROMPTS = "剖析项目提示"
+# Who may criticise besides the people of the meeting: the 班子 as a whole.
+TEAM_CRITIC = "支部班子"
+GRADES = ("优秀", "合格", "基本合格", "不合格")
+NOT_GRADED = "不评定"
+
 DEFAULT_CATEGORIES = ("理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律")
 
 # Dropdown lists, written to the hidden 选项 sheet one column each. A cycle may
@@ -83,11 +92,13 @@ DEFAULT_CATEGORIES = ("理论学习", "政治素质", "能力本领", "担当作
 CHOICE_LISTS: dict[str, tuple[str, ...]] = {
     "会议类型": ("组织生活会", "专题组织生活会", "民主生活会"),
     "性别": ("男", "女"),
-    "党内职务": ("书记", "副书记", "组织委员", "宣传委员", "纪检委员", "委员", "党员"),
+    # The last six are a leadership team's (民主生活会 of a 党组 or 党委班子).
+    "党内职务": ("书记", "副书记", "组织委员", "宣传委员", "纪检委员", "委员", "党员",
+             "党组书记", "党组副书记", "党组成员", "党委书记", "党委副书记", "党委委员"),
     "党员类别": ("正式党员", "预备党员"),
     "是否": ("是", "否"),
-    "民主评议等次": ("优秀", "合格", "基本合格", "不合格", "不评定"),
-    "参会方式": ("出席指导", "列席", "以普通党员身份参加"),
+    "民主评议等次": (*GRADES, NOT_GRADED),
+    "参会方式": ("出席指导", "列席", "以普通党员身份参加", "督导组", "指导组"),
     "学习形式": ("集中学习", "专题党课", "研讨交流", "个人自学", "警示教育", "其他"),
     "意见来源": ("党员", "群众", "服务对象", "上级党组织", "其他"),
     "征求方式": ("征求意见表", "座谈会", "个别访谈", "意见箱", "其他"),
@@ -95,6 +106,11 @@ CHOICE_LISTS: dict[str, tuple[str, ...]] = {
     "问题类别": DEFAULT_CATEGORIES,
     "问题来源": ("征求意见", "谈心谈话", "自我检视", "上级点评", "相互批评", "巡视巡察", "其他"),
     "完成状态": ("未启动", "推进中", "已完成", LONG_TERM),
+    # 剖析项目: 典型案例剖析 plus the special sections a cycle declares; the
+    # prompts list runs alongside it, one prompt per item (blank allowed).
+    SECTION_LIST: (CASE_STUDY,),
+    SECTION_PROMPTS: (CASE_STUDY_PROMPT,),
+    "组织类型": ("党支部", "党委", "党总支"),
 }
 
 C = Column
@@ -124,7 +140,12 @@ INFO = Sheet(
         C("place", "召开地点", example="机关三楼会议室"),
         C("host", "主持人", T.NAME, required=True, example="王建国", help="应为参会人员中的姓名"),
         C("report_date", "报告日期", T.DATE, example=dt.date(2023, 8, 28),
-          help="不填则为生成材料的当天"),
+          help="报告落款日期，不得早于召开日期；不填则使用召开日期"),
+        C("addressees", "主送机关", T.LONGTEXT, example="中共临江市交通运输局党组\n中共临江市纪委监委派驻第三纪检监察组",
+          help="报告主送的机关，每行一个（单元格内换行：Alt+Enter）；不填则主送上级党组织。"
+               "民主生活会一般主送上级纪委和组织部"),
+        C("valid_ballots", "有效票数", T.INT, example=9,
+          help="民主评议党员收回的有效票数；填写了“民主评议计票”表时必填"),
         C("agenda", "会议议程", T.LONGTEXT, example="1.通报上一次组织生活会整改情况\n2.支部书记作对照检查",
           help="每行一项议程（单元格内换行：Alt+Enter）"),
         C("prep_extra", "会前准备补充", T.LONGTEXT, help="写入报告“会前准备情况”末尾的补充段落"),
@@ -150,6 +171,10 @@ MEMBERS = Sheet(
         C("appraisal", "民主评议等次", T.CHOICE, choices="民主评议等次", example="合格",
           help="预备党员填“不评定”；优秀一般不超过参评党员的三分之一", width=12),
         C("note", "备注", width=16, help="其他需要说明的情况"),
+        # Last, not beside 党内职务 as the spec lists it: the cells older workbooks
+        # (and their users) know keep their columns; the reader goes by header anyway.
+        C("post", "行政职务", example="局长", width=14,
+          help="行政职务，如局长、副局长、科长；民主生活会的班子成员请填写，材料中与党内职务一并称呼"),
     ),
     help="本支部全体党员，一人一行；未参会的填写缺席原因。",
 )
@@ -271,6 +296,69 @@ MEASURES = Sheet(
     help="每条具体整改措施一行，一个问题可以有多条措施。",
 )
 
+CRITICISMS = Sheet(
+    "相互批评",
+    "criticisms",
+    (
+        seq(),
+        C("critic", "批评人", T.NAME, required=True, example="周明远", width=10,
+          help=f"提出批评意见的人，须在参会人员中；代表班子提出的填“{TEAM_CRITIC}”"),
+        C("target", "被批评人", T.NAME, required=True, example="林晓雯", width=10,
+          help="接受批评的人，须在参会人员中"),
+        C("content", "批评意见", T.LONGTEXT, required=True, width=60,
+          example="对新业务学得不够主动，遇到电子档案方面的问题习惯请别人处理",
+          help="会上提出的批评意见，一条一行，写出具体事例"),
+        C("response", "回应", T.LONGTEXT, width=40, example="诚恳接受，年内完成电子档案专题培训",
+          help="被批评人的表态和改进打算"),
+    ),
+    help="会上开展批评和自我批评时相互提出的批评意见，一条一行；写入本人的个人对照检查材料。",
+    optional=True,
+)
+
+SPECIAL_ANALYSES = Sheet(
+    "专项剖析",
+    "analyses",
+    (
+        seq(),
+        C("item", "剖析项目", T.CHOICE, required=True, choices=SECTION_LIST, example=CASE_STUDY,
+          width=22, help=f"从下拉列表选择：{CASE_STUDY}，以及上级要求的专项检视剖析"),
+        C("title", "标题", example="从一起公车私用案件看纪律规矩意识", width=30,
+          help="可不填；填写后作为该部分的小标题"),
+        C("content", "剖析内容", T.LONGTEXT, required=True, width=72,
+          example="2022年某单位驾驶员……，对照反思，支部在车辆管理上……",
+          help="剖析的具体内容：基本情况、存在的问题、对照检视得到的启示"),
+    ),
+    help="典型案例剖析和上级要求的专项检视剖析，写入对照检查材料。",
+    optional=True,
+)
+
+BALLOT_COUNTS = Sheet(
+    "民主评议计票",
+    "ballots",
+    (
+        C("name", "姓名", T.NAME, required=True, example="周明远", width=10,
+          help="参加评议的党员，须在参会人员中（以普通党员身份参加的领导也可）"),
+        *(C(key, grade, T.INT, example=example, width=10, help=f"评为“{grade}”的票数")
+          for key, grade, example in zip(("excellent", "qualified", "basic", "unqualified"), GRADES,
+                                         (3, 6, 0, 0))),
+    ),
+    help="民主评议党员的计票结果，每名党员一行，有效票数填在“基本信息”；检查时按计票规则（见“填写说明”）提出拟定等次。",
+    optional=True,
+)
+
+# Column keys of the vote counts, best grade first (GRADES order).
+BALLOT_KEYS = ("excellent", "qualified", "basic", "unqualified")
+
+# The tally rule of branch/appraisal.py in words, as the 填写说明 sheet states it.
+TALLY_RULE_TEXT = (
+    "民主评议计票规则：按“民主评议计票”表提出每名党员的拟定等次。某一等次的票数加上比它更好的等次的票数，"
+    "超过有效票数的一半，即可评为该等次，取其中最好的等次（优秀须优秀票过半；合格须优秀票与合格票之和过半；"
+    "基本合格须前三项之和过半）；任何等次都不过半的，拟定为不合格。优秀不超过参评党员人数的三分之一，"
+    "按优秀票数从多到少确定，名额边界上票数相同的，都先拟定为合格，并提醒由支部大会决定。预备党员不评定等次。"
+    "拟定为不合格的，须提交支部大会讨论并报上级党组织审批。拟定等次只是建议，以“参会人员”中填写的"
+    "民主评议等次为准，两者不一致时检查会提醒。民主生活会不开展民主评议党员。"
+)
+
 PREVIOUS = Sheet(
     "上次整改情况",
     "previous",
@@ -288,7 +376,7 @@ PREVIOUS = Sheet(
 
 BRANCH_SHEETS: tuple[Sheet, ...] = (
     INFO, MEMBERS, GUESTS, STUDIES, TALKS, OPINIONS, PROBLEMS, CAUSES, DIRECTIONS, MEASURES,
-    PREVIOUS,
+    PREVIOUS, CRITICISMS, SPECIAL_ANALYSES, BALLOT_COUNTS,
 )
 LIST_SHEETS: tuple[Sheet, ...] = tuple(s for s in BRANCH_SHEETS if not s.form)
 SHEETS_BY_KEY = {s.key: s for s in BRANCH_SHEETS}
@@ -328,6 +416,8 @@ CYCLE_BRANCHES = Sheet(
     (
         C("branch_id", "支部编号", required=True, example="ZB01", width=10),
         C("org_name", "党组织名称", required=True, example="办公室党支部", width=24),
+        C("kind", "类型", T.CHOICE, choices="组织类型", example="党支部", width=10,
+          help="党支部（不填即为党支部）、党委或党总支；党委、党总支报送本级汇总表"),
         C("secretary", "书记", T.NAME, example="王建国", width=10),
         C("contact", "联系人", T.NAME, example="陈思雨", width=10),
         C("phone", "联系电话", example="0571-88001234", width=16),
@@ -356,14 +446,35 @@ CYCLE_CATEGORIES = Sheet(
     optional=True,
 )
 
-CYCLE_SHEETS: tuple[Sheet, ...] = (CYCLE_SETTINGS, CYCLE_BRANCHES, CYCLE_MEMBERS, CYCLE_CATEGORIES)
+CYCLE_SECTIONS = Sheet(
+    "专项剖析项目",
+    "sections",
+    (
+        C("name", "项目名称", required=True, example="树立和践行正确政绩观检视剖析", width=30),
+        C("prompt", "填写提示", T.LONGTEXT, width=60,
+          example="对照正确政绩观的要求，检视在谋划工作、推动落实中的偏差"),
+    ),
+    help=f"各支部都要填写的专项检视剖析，一行一项；{CASE_STUDY}始终可选，不必列出。",
+    optional=True,
+)
+
+CYCLE_SHEETS: tuple[Sheet, ...] = (CYCLE_SETTINGS, CYCLE_BRANCHES, CYCLE_MEMBERS, CYCLE_CATEGORIES,
+                                   CYCLE_SECTIONS)
+
+Section = tuple[str, str]  # (项目名称, 填写提示)
 
 
-def choice_lists(categories: tuple[str, ...] | list[str] | None = None) -> dict[str, tuple[str, ...]]:
-    """The dropdown lists, with a cycle's own 问题类别 when it has one."""
+def choice_lists(categories: tuple[str, ...] | list[str] | None = None,
+                 sections: tuple[Section, ...] | list[Section] | None = None) -> dict[str, tuple[str, ...]]:
+    """The dropdown lists, with a cycle's own 问题类别 and 专项剖析项目 when it has them."""
     lists = dict(CHOICE_LISTS)
     if categories:
         lists["问题类别"] = tuple(categories)
+    if sections:
+        items = [(CASE_STUDY, CASE_STUDY_PROMPT)]
+        items += [(name, prompt or "") for name, prompt in sections if name and name != CASE_STUDY]
+        lists[SECTION_LIST] = tuple(name for name, _ in items)
+        lists[SECTION_PROMPTS] = tuple(prompt for _, prompt in items)
     return lists
 
 

@@ -29,6 +29,7 @@ from toolkit.schema.workbooks import (
     LONG_TERM,
     META_SHEET,
     OPTIONS_SHEET,
+    TALLY_RULE_TEXT,
     TEMPLATE_VERSION,
     Column,
     Sheet,
@@ -249,6 +250,7 @@ INTRO = (
     "五、生成材料：运行 orglife render 本文件.xlsx -o 输出文件夹，或点“生成材料”按钮。"
     "使用 WPS 或 LibreOffice 时按钮不可用，请把本文件拖到随模板下发的“生成材料.cmd”上，效果相同。",
     "六、问题清单中的每个问题都应在整改台账中有至少一条整改措施，整改台账的“问题编号”须与问题清单一致。",
+    "七、" + TALLY_RULE_TEXT,
 )
 
 
@@ -262,7 +264,7 @@ def _write_instructions(ws, sheets: Sequence[Sheet], lists, fmts: _Formats, titl
     r = 1
     for line in intro:
         ws.merge_range(r, 0, r, len(widths) - 1, line, fmts.plain)
-        ws.set_row(r, 36)
+        ws.set_row(r, max(36, 16 * (len(line) // 70 + 1)))  # a long rule gets the lines it needs
         r += 1
     r += 1
     heads = ("工作表", "字段", "是否必填", "类型 / 可选值", "填写说明", "示例")
@@ -271,6 +273,11 @@ def _write_instructions(ws, sheets: Sequence[Sheet], lists, fmts: _Formats, titl
     header_row = r
     r += 1
     for sheet in sheets:
+        if sheet.help:  # what the sheet is for, then its fields
+            ws.write_string(r, 0, sheet.name, fmts.table_header)
+            ws.merge_range(r, 1, r, len(widths) - 1,
+                           sheet.help + ("可选工作表，不用可以空着。" if sheet.optional else ""), fmts.table_header)
+            r += 1
         for col in sheet.columns:
             example = col.example
             if isinstance(example, dt.date):
@@ -318,7 +325,7 @@ def write_branch_workbook(path: str | os.PathLike, content: Content | None = Non
     """A branch workbook: blank (template), pre-filled (distribute) or filled (demo)."""
     content = content or Content()
     meta = {**branch_meta(), **content.meta}
-    lists = choice_lists(content.categories)
+    lists = choice_lists(content.categories, content.sections)
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
                                             "strings_to_urls": False})
@@ -362,7 +369,8 @@ CYCLE_INTRO = (
     "本表由党委（党总支）组织部门填写，用于下发支部填报表和汇总支部报送的材料。",
     "一、“基本设置”填写本次会议的上级党组织、会议类型、年度、主题、依据文件和召开截止日期。",
     "二、“支部名册”每个支部一行，“支部编号”须唯一；“党员名册”列出各支部党员，下发时预填到各支部的参会人员表。",
-    "三、“问题类别”一行一个，不填则使用默认的理论学习、政治素质、能力本领、担当作为、工作作风、廉洁自律六个方面。",
+    "三、“问题类别”一行一个，不填则使用默认的理论学习、政治素质、能力本领、担当作为、工作作风、廉洁自律六个方面。"
+    "“专项剖析项目”列出各支部都要填写的专项检视剖析，下发后成为支部填报表“专项剖析”的下拉选项（典型案例剖析始终可选）。",
     "四、填好后运行 orglife distribute 周期设置.xlsx -o 下发文件夹，为每个支部生成预填好的填报表；"
     "回收后运行 orglife collect 回收文件夹 --cycle 周期设置.xlsx -o 汇总文件夹。",
 )
