@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_collect import PeakRSS, _cpu, generate  # noqa: E402
+from bench_collect import PeakRSS, _cpu, generate
 
-from toolkit.workflows.collect import collect  # noqa: E402
+from toolkit.workflows.collect import collect
 
 
 def run(work: Path, n: int, jobs: int, pdf: bool) -> None:
@@ -48,8 +48,8 @@ def run(work: Path, n: int, jobs: int, pdf: bool) -> None:
           f"峰值内存（含子进程）{rss.peak / 1024 ** 2:.0f} MB")
     print(f"  汇编收入 {len(book.included)} 个支部，未收入 {len(book.omitted)} 个；{book.path.name} {size:.1f} MB")
     if pdf:
-        from toolkit.writers.book import pdf_timeout
         from toolkit.io.pdf import convert_to_pdf
+        from toolkit.writers.book import pdf_timeout
 
         start = time.perf_counter()
         [made] = convert_to_pdf([book.path], out, timeout=pdf_timeout(len(book.included)))

@@ -31,7 +31,7 @@ from toolkit.schema.workbooks import DEFAULT_CATEGORIES, LONG_TERM
 from toolkit.writers.workbook import Content, branch_meta, write_branch_workbook
 
 CYCLE_ID = "2023-ZT"
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 GIVEN = "建国华明丽军伟芳娜敏静强磊洋艳勇杰娟涛超霞平刚桂英红玉兰秀文斌辉鹏飞宇浩然欣怡子轩雨婷思远晓东海燕志刚俊杰佳琪"
 SUMMARIES = {
     "理论学习": ("理论学习系统性不够，满足于读文件、记笔记", "学用结合不紧密，运用理论指导业务工作不够",
@@ -100,7 +100,7 @@ def branch_content(i: int, seed: int = 0) -> Content:
         status = rng.choices(("已完成", "推进中", "未启动", LONG_TERM), (4, 4, 1, 1))[0]
         deadline = LONG_TERM if status == LONG_TERM else meeting + dt.timedelta(days=rng.randint(20, 150))
         measures.append({
-            "pid": pid, "measure": f"每月开展{rng.randint(1, 3)}次专题研讨，{rng.randint(9, 12)}月底前形成调研报告{rng.randint(1, 2)}篇",
+            "pid": pid, "measure": f"每月开展{rng.randint(1, 3)}次专题研讨，{rng.randint(9, 12)}月底前形成调研报告{rng.randint(1, 2)}篇",  # noqa: E501
             "owner": rng.choice(names[:5]), "deadline": deadline, "status": status,
             "done_date": meeting + dt.timedelta(days=rng.randint(5, 30)) if status == "已完成" else None,
             "evidence": "已形成会议纪要" if status == "已完成" else None,
@@ -248,7 +248,7 @@ def main() -> int:
         base = baseline(subset, work / "baseline.xlsx")
         if len(subset) < len(files):
             estimate = base * len(files) / len(subset)
-            print(f"基线（pandas+openpyxl 逐个读取汇总所需的 7 个工作表、concat、to_excel）：抽样 {len(subset)} 个用时 {base:.1f} s，"
+            print(f"基线（pandas+openpyxl 逐个读取汇总所需的 7 个工作表、concat、to_excel）：抽样 {len(subset)} 个用时 {base:.1f} s，"  # noqa: E501
                   f"按比例推算 {len(files)} 个约 {estimate:.0f} s（推算值）")
         else:
             estimate = base

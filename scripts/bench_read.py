@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from toolkit.branch.validate import check_file  # noqa: E402
-from toolkit.writers.workbook import Content, branch_meta, write_branch_workbook  # noqa: E402
+from toolkit.branch.validate import check_file
+from toolkit.writers.workbook import Content, branch_meta, write_branch_workbook
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["建国", "晓雯", "志强", "丽华", "海峰", "雨桐", "立新", "思远", "文静", "国栋", "秀英", "明辉"]

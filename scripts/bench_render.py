@@ -20,10 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from toolkit.core import sample_data
 from toolkit.branch.read import read_branch
-from toolkit.writers.render import build_context, render_branch
+from toolkit.core import sample_data
 from toolkit.schema.workbooks import INFO, LIST_SHEETS
+from toolkit.writers.render import build_context, render_branch
 from toolkit.writers.workbook import Content, from_headers, write_branch_workbook
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import xlsxwriter
 
-from toolkit.core import sample_data as sd
 from toolkit.committee.previous import load_previous
 from toolkit.committee.repeated import ProblemRef, find_repeats, previous_refs
+from toolkit.core import sample_data as sd
 
 POOL = sorted({p["问题概述"] for src in (sd.BRANCHES, sd.PREVIOUS_BRANCHES) for b in src.values()
                for p in b["问题清单"]})

@@ -22,9 +22,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from toolkit.writers.docx_format import STYLE, gbt9704_table, new_gbt9704_document
 from toolkit.io.fsutil import atomic_path
 from toolkit.schema.variables import variable_reference
+from toolkit.writers.docx_format import STYLE, gbt9704_table, new_gbt9704_document
 from toolkit.writers.render import TEMPLATE_DIR
 
 REFERENCE_NAME = "变量说明.md"
@@ -97,7 +97,7 @@ def _title(doc, first: str, flag: str, second: str):
     happens to end; the context's title_break says whether this title needs it.
     """
     para = doc.add_paragraph(style=doc.styles[STYLE.title])
-    para.add_run(first + "{%% if title_break.%s %%}" % flag)
+    para.add_run(first + f"{{% if title_break.{flag} %}}")
     para.add_run().add_break()
     para.add_run("{% endif %}" + second)
     return para
@@ -111,7 +111,7 @@ def _signature(doc, date: str = "report_date") -> None:
     """
     _p(doc, "", STYLE.no_indent)
     _p(doc, "{{ org }}", STYLE.signature)
-    _p(doc, "{{ %s }}" % date, STYLE.signature)
+    _p(doc, f"{{{{ {date} }}}}", STYLE.signature)
 
 
 def _attachment_note(doc) -> None:
@@ -276,7 +276,7 @@ _FIRST_OF = {1: "m.category != ns.cat", 2: "m.category != ns.cat or m.pid != ns.
 def _merge_cell(cell, col: int) -> None:
     tcpr = cell._tc.get_or_add_tcPr()
     merge = OxmlElement("w:vMerge")
-    merge.set(qn("w:val"), "{%% if %s %%}restart{%% else %%}continue{%% endif %%}" % _FIRST_OF[col])
+    merge.set(qn("w:val"), f"{{% if {_FIRST_OF[col]} %}}restart{{% else %}}continue{{% endif %}}")
     tcpr.append(merge)
 
 
@@ -301,7 +301,7 @@ def list_template():
     last = len(LIST_COLUMNS) - 1
     for i, (_, width, value, centred) in enumerate(LIST_COLUMNS):
         if i in _MERGED:
-            value = "{%% if %s %%}%s{%% endif %%}" % (_FIRST_OF[i], value)
+            value = f"{{% if {_FIRST_OF[i]} %}}{value}{{% endif %}}"
             _merge_cell(rows[1].cells[i], i)
         if i == last:  # after the row's cells: remember this row for the next one's merges
             value += "{% set ns.cat = m.category %}{% set ns.pid = m.pid %}"

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from toolkit.writers.workbook import branch_meta, write_branch_workbook, write_cycle_workbook, Content  # noqa: E402
+from toolkit.writers.workbook import Content, branch_meta, write_branch_workbook, write_cycle_workbook  # noqa: E402
 
 # A fixed stamp keeps the committed files stable across regenerations.
 STAMP = "2023-01-01 00:00:00"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import subprocess
 
+from toolkit.app.cli import main
 from toolkit.core import sample_data as sd
 from toolkit.writers.appraisal import appraisal_counts
-from toolkit.app.cli import main
 
 
 def test_counts():

@@ -20,15 +20,15 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from toolkit.writers import book as book_module
-from toolkit.core import sample_data
-from toolkit.writers.book import BOOKMARK, build_book
 from toolkit.app.cli import main
+from toolkit.branch.read import read_branch
+from toolkit.committee.cycle import branch_content, load_cycle
 from toolkit.committee.model import DONE, HAS_ERRORS
+from toolkit.core import sample_data
 from toolkit.workflows.collect import collect
 from toolkit.workflows.demo import cycle_content, filled_content
-from toolkit.committee.cycle import branch_content, load_cycle
-from toolkit.branch.read import read_branch
+from toolkit.writers import book as book_module
+from toolkit.writers.book import BOOKMARK, build_book
 from toolkit.writers.render import render_branch
 from toolkit.writers.workbook import write_branch_workbook, write_cycle_workbook
 
@@ -174,7 +174,7 @@ def test_pdf_pages_match_the_contents_page(cli_run, cycle):
     assert [n for _, n, _ in listed] == [b["org_name"] for b in cycle["roster"] if b["org_name"] in cycle["usable"]]
     starts = [int(p) for _, _, p in listed]
     assert starts == sorted(starts) and len(set(starts)) == len(starts)
-    for (_, name, number), start in zip(listed, starts):
+    for (_, name, _number), start in zip(listed, starts):
         text = page(start)
         assert text.strip().startswith("关于"), f"page {start} should open {name}'s report"
         assert re.search(rf"—\s*{start}\s*—", text), f"page {start} should be numbered — {start} —"

@@ -6,13 +6,13 @@ import datetime as dt
 import shutil
 
 import pytest
-
 from fixtures import clone, valid_content
-from toolkit.core import sample_data as sd
-from toolkit.workflows.carry import carry
+
 from toolkit.app.cli import main
 from toolkit.branch.read import read_branch
 from toolkit.branch.validate import validate
+from toolkit.core import sample_data as sd
+from toolkit.workflows.carry import carry
 from toolkit.writers.workbook import Content, write_branch_workbook, write_cycle_workbook
 
 # sample_data's own list of 2022 measures still 推进中/未启动 (its docstring).

@@ -11,10 +11,10 @@ import pytest
 from fixtures import clone, messy_content, valid_content
 
 from toolkit.app.cli import main
-from toolkit.errors import WorkbookError
 from toolkit.branch.read import read_branch
-from toolkit.schema.workbooks import BRANCH_SHEETS, LONG_TERM
 from toolkit.branch.validate import check_file
+from toolkit.errors import WorkbookError
+from toolkit.schema.workbooks import BRANCH_SHEETS, LONG_TERM
 from toolkit.writers.workbook import write_branch_workbook
 
 
@@ -40,7 +40,7 @@ def test_valid_branch_has_no_issues(tmp_path):
 
 
 def test_messy_but_valid_typing_reads_the_same(tmp_path):
-    clean, report_clean = check_file(write(tmp_path, valid_content(), "a.xlsx"))
+    clean, _report_clean = check_file(write(tmp_path, valid_content(), "a.xlsx"))
     messy, report_messy = check_file(write(tmp_path, messy_content(), "b.xlsx"))
     assert report_messy.errors == []
     assert report_messy.issues == []

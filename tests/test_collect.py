@@ -22,11 +22,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from toolkit.core import sample_data
 from toolkit.app.cli import main
+from toolkit.committee.cycle import branch_content, load_cycle
+from toolkit.core import sample_data
 from toolkit.core.status import measure_status
 from toolkit.workflows.demo import cycle_content, filled_content
-from toolkit.committee.cycle import branch_content, load_cycle
 from toolkit.writers.workbook import write_branch_workbook, write_cycle_workbook
 
 AS_OF = dt.date(2023, 10, 31)

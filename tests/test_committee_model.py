@@ -37,7 +37,7 @@ TOOLKIT = Path(__file__).resolve().parent.parent / "toolkit"
 def record(shown: str, branch_id: str = "ZB01", org_name: str = "第一党支部", *,
            measures: list[Measure] | None = None) -> BranchRecord:
     counts = {"应到": 3, "实到": 3, "请假": 0, "学习研讨": 1, "谈心谈话": 1, "征求意见": 1, "纳入问题清单": 1,
-              **{a: 0 for a in APPRAISALS}, "评议未填": 3}
+              **dict.fromkeys(APPRAISALS, 0), "评议未填": 3}
     problems = [Problem("P01", "支部班子", "支部委员会", "理论学习", "理论学习不够深入系统", "具体表现", "会前征求意见", 2)]
     return BranchRecord(file=shown, meta={"周期编号": "C1"}, saved="", org_name=org_name, branch_id=branch_id,
                         info={"meeting_date": dt.date(2023, 9, 1)}, counts=counts,

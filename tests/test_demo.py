@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from toolkit.core import sample_data
 from toolkit.app.cli import main
 from toolkit.branch.validate import check_file
+from toolkit.core import sample_data
 
 
 def test_demo_runs_end_to_end(tmp_path, capsys):

@@ -11,8 +11,8 @@ Example counts stay small: the point is breadth of mutation, not volume.
 from __future__ import annotations
 
 import contextlib
-import functools
 import datetime as dt
+import functools
 import io
 import json
 import random

@@ -174,7 +174,7 @@ def test_formula_errors_are_reported_where_they_are(corpus, capsys):
 
 def test_whole_corpus_in_a_fresh_process_no_traceback_bounded_time_and_memory(corpus, tmp_path):
     """The real command line on every file at once; the work folder stays empty."""
-    folder, paths, hashes = corpus
+    _folder, paths, hashes = corpus
     files = [str(paths[c.file]) for c in CASES] + [str(paths[VALID_NAME])]
     # cli.main in a fresh interpreter that reports its own peak memory afterwards.
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so it would report
@@ -456,7 +456,7 @@ def test_native_crash_class_check_and_collect_refuse_with_the_same_message(corpu
                          cwd=tmp_path, capture_output=True, text=True, timeout=120, preexec_fn=_limit_memory,
                          env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path)})
     assert run.returncode == INPUT_ERRORS, run.stdout + run.stderr
-    ((shown, outcome, reason),) = file_list(out / "汇总表.xlsx")
+    ((_shown, outcome, reason),) = file_list(out / "汇总表.xlsx")
     assert outcome == "无法读取" and reason == problem["message"]
     assert digest(paths[name]) == hashes[name]
 

@@ -16,8 +16,8 @@ from tests.pdf_check import body_line_lengths, lost_punctuation, pdf_fonts, pdf_
 from tests.render_helpers import NS, part_xml, sample_content, write_workbook
 from toolkit.core import sample_data
 from toolkit.io.pdf import convert_to_pdf
-from toolkit.writers.docx_format import GRID_CHAR_SPACE, GRID_LINE_TWIPS, STYLE, text_width_chars
 from toolkit.workflows.branch import render_workbook
+from toolkit.writers.docx_format import GRID_CHAR_SPACE, GRID_LINE_TWIPS, STYLE, text_width_chars
 
 pytestmark = pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")),
                                 reason="needs LibreOffice and poppler-utils")
@@ -116,7 +116,7 @@ def test_signature_block_per_gbt(made, doc):
 
 
 def test_report_names_its_attachment_and_list_is_one(made):
-    docx, pdf = made[0][(BRANCH_IDS[0], "情况报告")]
+    _docx, pdf = made[0][(BRANCH_IDS[0], "情况报告")]
     assert "附件：整改清单" in pdf_text(pdf, "-raw")
     listing, list_pdf = made[0][(BRANCH_IDS[0], "整改清单")]
     first = Document(str(listing)).paragraphs[0]

@@ -18,11 +18,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from fixtures import clone, valid_content
 from oletools.olevba import VBA_Parser
 
-from fixtures import clone, valid_content
+from toolkit.app.cli import build_parser
+from toolkit.app.cli import main as cli_main
+from toolkit.app.excel_entry import OUTPUT_SUFFIX, RESULT_HEADERS, RESULT_SHEET, parse_call
 from toolkit.writers import excel_build
-from toolkit.app.cli import build_parser, main as cli_main
 from toolkit.writers.excel_build import (
     BUTTON_MACRO,
     CHECK_CAPTION,
@@ -32,7 +34,6 @@ from toolkit.writers.excel_build import (
     branch_macro_parts,
     write_committee_desk,
 )
-from toolkit.app.excel_entry import OUTPUT_SUFFIX, RESULT_HEADERS, RESULT_SHEET, parse_call
 from toolkit.writers.workbook import write_branch_workbook
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 import python_calamine
 
-from toolkit.core import sample_data as sd
 from toolkit.app.cli import main
 from toolkit.committee.marks import CommitteeMarks, Mark
+from toolkit.core import sample_data as sd
 
 LEDGER = "整改总台账"
 
@@ -29,6 +29,7 @@ def who(row) -> tuple:
 @pytest.fixture(scope="module")
 def recollected(tmp_path_factory):
     from two_cycles import branch_content, current_cycle, cycle_workbook
+
     from toolkit.writers.workbook import write_branch_workbook
 
     base = tmp_path_factory.mktemp("marks")

@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 import python_calamine
-
 from fixtures import clone, valid_content
-from toolkit.errors import IssueCode, Severity
+
 from toolkit.branch.quality import RULE_TEXTS, checkable, concrete
 from toolkit.branch.read import read_branch
 from toolkit.branch.validate import validate
+from toolkit.errors import IssueCode, Severity
 from toolkit.writers.workbook import write_branch_workbook
 
 HINT = IssueCode.QUALITY_HINT

@@ -9,8 +9,8 @@ import subprocess
 import openpyxl
 import pytest
 
-from toolkit.core import sample_data as sd
 from toolkit.app.cli import main
+from toolkit.core import sample_data as sd
 
 AS_OF = dt.date(2023, 12, 25)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 from pathlib import Path
 
 import pytest
-
+from fixtures import clone, valid_content
 from render_helpers import (
     NS,
     docx_lines,
@@ -18,18 +19,18 @@ from render_helpers import (
     squash,
     write_workbook,
 )
-from fixtures import clone, valid_content
-from toolkit.core import sample_data
-from toolkit.writers import render
+
 from toolkit.app.cli import main
+from toolkit.branch.context import build_context
+from toolkit.branch.read import read_branch
+from toolkit.core import sample_data
+from toolkit.core.wording import cn_number
 from toolkit.errors import TemplateError
 from toolkit.io.pdf import PdfError, convert_to_pdf
-from toolkit.branch.context import build_context
-from toolkit.core.wording import cn_number
 from toolkit.schema import variables
 from toolkit.workflows.branch import WorkbookHasErrors, render_workbook
+from toolkit.writers import render
 from toolkit.writers.render import render_branch
-from toolkit.branch.read import read_branch
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("ORGLIFE_UPDATE_GOLDEN") == "1"
@@ -232,7 +233,7 @@ def test_list_rows_follow_the_ledger(rendered, bid):
     ledger = sorted(raw(bid, "整改台账"), key=lambda m: (
         cats.index(cat_of[m["问题编号"]]) if cat_of[m["问题编号"]] in cats else len(cats), order[m["问题编号"]]))
     assert [r[0] for r in rows] == [str(i) for i in range(1, len(ledger) + 1)]
-    for above, row in zip(rows, rows[1:]):  # a merged cell is empty below its first row
+    for above, row in itertools.pairwise(rows):  # a merged cell is empty below its first row
         if not row[1]:
             row[1] = above[1]
             row[2] = row[2] or above[2]
@@ -301,10 +302,11 @@ def test_optional_parts_leave_no_trace(tmp_path):
         for dangling in ("，。", "：。", "、。", "；。", "在召开", "《》", "（）", "None"):
             assert dangling not in text
     assert "到会指导" not in report and "列席" not in report
-    assert "民主评议" not in report and "议程" not in report and "谈心谈话" not in report.split("一、")[1].split("二、")[0].replace("谈心谈话中", "")
+    preparation = report.split("一、")[1].split("二、")[0].replace("谈心谈话中", "")
+    assert "民主评议" not in report and "议程" not in report and "谈心谈话" not in preparation
     assert "二是广泛听取意见建议" in report and "三是精心撰写检视材料" in report
     lines = check.split("\n")
-    assert [l for l in lines if l[:2] in ("一、", "二、", "三、", "四、")] == [
+    assert [line for line in lines if line[:2] in ("一、", "二、", "三、", "四、")] == [
         "一、存在的问题", "二、原因剖析", "三、整改措施和努力方向"]
     assert "按照上级党组织的部署" in check
     assert "马国栋同志因外出培训未参会" in report

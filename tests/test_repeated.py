@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from toolkit.core import sample_data as sd
 from toolkit.app.cli import main
 from toolkit.committee.repeated import REPEAT_THRESHOLD, ProblemRef, find_repeats
+from toolkit.core import sample_data as sd
 
 # The close rewordings planted in sample_data: (branch, 2023 pid, 2022 pid).
 PLANTED = {("ZB01", "P01", "P01"), ("ZB02", "P04", "P01"), ("ZB03", "P02", "P01"), ("ZB04", "P01", "P01")}
@@ -76,7 +76,7 @@ def cycles(tmp_path_factory):
 
 
 def test_check_previous_flags_the_summary_cell(cycles, capsys):
-    prev, cur, base = cycles
+    _prev, cur, base = cycles
     code = main(["check", "--json", "--previous", str(base / "上期"), str(cur["ZB02"]), str(cur["ZB01"])])
     assert code == 0  # warnings only
     files = json.loads(capsys.readouterr().out)["files"]
@@ -88,7 +88,7 @@ def test_check_previous_flags_the_summary_cell(cycles, capsys):
 
 
 def test_check_summary_counts_repeats(cycles, capsys):
-    prev, cur, base = cycles
+    prev, cur, _base = cycles
     assert main(["check", "--previous", str(prev["ZB03"]), str(cur["ZB03"])]) == 0
     out = capsys.readouterr().out
     assert "与上次重复的问题 1 条" in out and "P01" in out
@@ -102,7 +102,6 @@ def test_check_previous_missing_path(cycles, capsys):
 
 def test_collect_previous_cycle_counts_repeats_per_branch(cycles, capsys):
     import python_calamine
-
     from two_cycles import cycle_workbook
 
     _, _, base = cycles

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit.branch.read import read_branch
-from toolkit.schema.workbooks import CHOICE_LISTS, LIST_SHEETS, LONG_TERM, T, Column
+from toolkit.schema.workbooks import CHOICE_LISTS, LIST_SHEETS, LONG_TERM, Column, T
 from toolkit.writers.workbook import Content, write_branch_workbook
 
 # Text a person could type: letters, CJK, punctuation, inner newlines; the reader

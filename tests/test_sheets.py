@@ -14,7 +14,6 @@ from toolkit.app.cli import main
 from toolkit.branch.read import read_branch
 from toolkit.branch.validate import check_file, counts
 from toolkit.committee.cycle import load_cycle
-from toolkit.workflows.distribute import distribute
 from toolkit.core import sample_data
 from toolkit.schema.workbooks import (
     BALLOT_COUNTS,
@@ -25,6 +24,7 @@ from toolkit.schema.workbooks import (
     SPECIAL_ANALYSES,
     TALLY_RULE_TEXT,
 )
+from toolkit.workflows.distribute import distribute
 from toolkit.writers.workbook import Content, from_headers, write_branch_workbook, write_cycle_workbook
 
 NEW_SHEETS = (CRITICISMS.name, SPECIAL_ANALYSES.name, BALLOT_COUNTS.name)

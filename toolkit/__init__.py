@@ -36,22 +36,36 @@ _API = {
 }
 
 __all__ = [  # the names of _API, spelled out for linters and readers
-    "__version__", "Issue", "IssueCode", "Report", "ToolkitError",
-    "check_file", "check_paths", "check_template", "render_workbook", "build_context",
-    "load_cycle", "distribute", "blank_branch_workbook", "collect", "carry", "remind", "run_demo",
+    "Issue",
+    "IssueCode",
+    "Report",
+    "ToolkitError",
+    "__version__",
+    "blank_branch_workbook",
+    "build_context",
+    "carry",
+    "check_file",
+    "check_paths",
+    "check_template",
+    "collect",
+    "distribute",
+    "load_cycle",
+    "remind",
+    "render_workbook",
+    "run_demo",
 ]
 
 if TYPE_CHECKING:  # for editors and type checkers; at run time __getattr__ imports on demand
     from toolkit.branch.context import build_context
     from toolkit.branch.validate import check_file
-    from toolkit.workflows.carry import carry
-    from toolkit.workflows.collect import collect
     from toolkit.committee.cycle import load_cycle
-    from toolkit.workflows.remind import remind
     from toolkit.errors import Issue, IssueCode, Report, ToolkitError
     from toolkit.workflows.branch import check_paths, check_template, render_workbook
+    from toolkit.workflows.carry import carry
+    from toolkit.workflows.collect import collect
     from toolkit.workflows.demo import run_demo
     from toolkit.workflows.distribute import blank_branch_workbook, distribute
+    from toolkit.workflows.remind import remind
 
 
 def __getattr__(name: str) -> object:

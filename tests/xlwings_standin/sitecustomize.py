@@ -29,7 +29,7 @@ from pathlib import Path
 
 import openpyxl
 import xlwings
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 _LOG: dict = {"alerts": [], "opened": [], "saved": 0, "sheets": {}, "active": None, "caller_args": []}
 
@@ -67,7 +67,7 @@ class _TextFrame:
     def __init__(self, text):
         self._text = text
 
-    def Characters(self):  # noqa: N802 - Excel's name
+    def Characters(self):
         return _Characters(self._text)
 
 
@@ -80,7 +80,7 @@ class _SheetApi:
     def __init__(self, sheet):
         self._sheet = sheet
 
-    def Shapes(self, name):  # noqa: N802 - Excel's name
+    def Shapes(self, name):
         return _Shape(self._sheet._buttons[name])  # KeyError like Excel's "item not found"
 
 
@@ -152,7 +152,7 @@ class Sheets:
 
 class _AppApi:
     @property
-    def Caller(self):  # noqa: N802 - Excel's name
+    def Caller(self):
         return os.environ.get("XLWINGS_STANDIN_CALLER", -2146826265)  # Excel's #REF! when not a button
 
 

@@ -9,6 +9,7 @@ reported as one, still without a traceback unless ORGLIFE_DEBUG is set.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -37,7 +38,7 @@ class _Parser(argparse.ArgumentParser):
         self._optionals.title = "选项"
         self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
 
-    def error(self, message: str):  # noqa: D401 - argparse API
+    def error(self, message: str):
         self.print_usage(sys.stderr)
         sys.stderr.write(f"参数错误：{_translate(message)}\n运行 {self.prog} -h 查看用法。\n")
         raise SystemExit(CANNOT_RUN)
@@ -398,10 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _utf8_stdio() -> None:
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(encoding="utf-8", errors="replace")
-        except (AttributeError, ValueError):
-            pass
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -119,7 +119,7 @@ def run_as_python(call: XlwingsCall) -> int:
     """Behave like ``python -c CODE ARGS`` for workbooks that are not orglife's."""
     sys.argv = ["-c", *call.rest]
     namespace = {"__name__": "__main__", "__builtins__": builtins}
-    exec(compile(call.code, "<string>", "exec"), namespace)  # noqa: S102 - python -c semantics
+    exec(compile(call.code, "<string>", "exec"), namespace)
     return 0
 
 

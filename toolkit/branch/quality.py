@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from toolkit.branch.read import Branch
 from toolkit.errors import Issue, IssueCode
 from toolkit.messages import issue
-from toolkit.branch.read import Branch
 from toolkit.schema.workbooks import CAUSES, DIRECTIONS, LONG_TERM, MEASURES, PROBLEMS
 
 # (rule, why) as the 填写说明 sheet states them.

@@ -20,27 +20,6 @@ import python_calamine
 
 from toolkit.core.cells import a1
 from toolkit.core.headers import header_key, scan_header
-from toolkit.io.container import Container
-from toolkit.io.container import inspect as inspect_container
-from toolkit.io.container import probe
-from toolkit.errors import FileCode, Issue, IssueCode
-from toolkit.messages import file_error
-from toolkit.messages import issue
-from toolkit.schema.workbooks import (
-    BRANCH_KIND,
-    BRANCH_SHEETS,
-    CHOICE_LISTS,
-    INFO,
-    META_SHEET,
-    MAX_LIST_ROWS,
-    OPTIONS_SHEET,
-    READABLE_VERSIONS,
-    SECTION_LIST,
-    SECTION_PROMPTS,
-    Column,
-    Section,
-    Sheet,
-)
 from toolkit.core.values import (
     BadValue,
     FormulaError,
@@ -53,7 +32,26 @@ from toolkit.core.values import (
     parse,
     show,
 )
-from toolkit.schema.workbooks import T
+from toolkit.errors import FileCode, Issue, IssueCode
+from toolkit.io.container import Container, probe
+from toolkit.io.container import inspect as inspect_container
+from toolkit.messages import file_error, issue
+from toolkit.schema.workbooks import (
+    BRANCH_KIND,
+    BRANCH_SHEETS,
+    CHOICE_LISTS,
+    INFO,
+    MAX_LIST_ROWS,
+    META_SHEET,
+    OPTIONS_SHEET,
+    READABLE_VERSIONS,
+    SECTION_LIST,
+    SECTION_PROMPTS,
+    Column,
+    Section,
+    Sheet,
+    T,
+)
 
 HEADER_SCAN_ROWS = 10
 
@@ -177,46 +175,12 @@ def read_records(path: str | os.PathLike, sheets: tuple[Sheet, ...], expect_kind
     path = Path(path)
     wb, container = open_checked(path)
     try:
-        names = wb.sheet_names
         branch = Branch(path=str(path))
-        by_fold = {header_key(n): n for n in names}
-        if META_SHEET in names:
-            branch.meta = read_meta(wb)
-        kind = branch.meta.get("表类型", "")
-        known = [s for s in sheets if header_key(s.name) in by_fold]
-        if kind and kind != expect_kind:
-            raise file_error(FileCode.WRONG_KIND, path, kind=kind, expect=expect_kind)
-        if not kind and len(known) < min(3, len(sheets) - 1):
-            raise file_error(FileCode.NOT_BRANCH_LAYOUT, path, expect=expect_kind,
-                             sheets="、".join("“" + s.name + "”" for s in sheets[:3]))
-        version = branch.meta.get("模板版本", "")
-        if version and version not in READABLE_VERSIONS:
-            branch.issues.append(issue(
-                IssueCode.OLD_TEMPLATE_VERSION, META_SHEET, "", version,
-                version=version, expected="、".join(READABLE_VERSIONS)))
-        if OPTIONS_SHEET in names:
-            cats = read_options_column(wb, "问题类别")
-            if cats:
-                branch.categories = cats
-            sections = read_options_pairs(wb, SECTION_LIST, SECTION_PROMPTS)
-            if sections:
-                branch.sections = sections
+        by_fold = {header_key(n): n for n in wb.sheet_names}
+        _read_identity(wb, branch, path, sheets, expect_kind, by_fold)
+        _read_options(wb, branch)
         for sheet in sheets:
-            real = by_fold.get(header_key(sheet.name))
-            if real is None:
-                if not sheet.optional:
-                    branch.issues.append(issue(IssueCode.MISSING_SHEET, sheet.name, "", ""))
-                continue
-            branch.sheets_found.add(sheet.key)
-            data = wb.get_sheet_by_name(real)
-            rows = _rows_of(data, MAX_LIST_ROWS + HEADER_SCAN_ROWS + 1)
-            mark_formula_errors(rows, container.error_cells.get(real, {}))
-            mark_formula_errors(rows, container.uncomputed_cells.get(real, {}), UncomputedFormula)
-            if sheet.form:
-                read_form(branch, sheet, rows)
-            else:
-                fill_merged_down(rows, data.merged_cell_ranges or ())
-                read_list(branch, sheet, rows, data.height)
+            _read_sheet(wb, container, branch, sheet, by_fold.get(header_key(sheet.name)))
         return branch
     except python_calamine.CalamineError as exc:
         # calamine parses a sheet's XML only when the sheet is first read, so a
@@ -224,6 +188,54 @@ def read_records(path: str | os.PathLike, sheets: tuple[Sheet, ...], expect_kind
         raise file_error(FileCode.DAMAGED, path, what=" 的内容", error=type(exc).__name__) from exc
     finally:
         wb.close()
+
+
+def _read_identity(wb, branch: Branch, path: Path, sheets: tuple[Sheet, ...], expect_kind: str,
+                   by_fold: dict[str, str]) -> None:
+    """_meta: is this the kind of workbook expected, and made from a template this version reads?"""
+    if META_SHEET in wb.sheet_names:
+        branch.meta = read_meta(wb)
+    kind = branch.meta.get("表类型", "")
+    known = [s for s in sheets if header_key(s.name) in by_fold]
+    if kind and kind != expect_kind:
+        raise file_error(FileCode.WRONG_KIND, path, kind=kind, expect=expect_kind)
+    if not kind and len(known) < min(3, len(sheets) - 1):
+        raise file_error(FileCode.NOT_BRANCH_LAYOUT, path, expect=expect_kind,
+                         sheets="、".join("“" + s.name + "”" for s in sheets[:3]))
+    version = branch.meta.get("模板版本", "")
+    if version and version not in READABLE_VERSIONS:
+        branch.issues.append(issue(
+            IssueCode.OLD_TEMPLATE_VERSION, META_SHEET, "", version,
+            version=version, expected="、".join(READABLE_VERSIONS)))
+
+
+def _read_options(wb, branch: Branch) -> None:
+    """The lists this workbook was made with (选项): a cycle's own categories and sections."""
+    if OPTIONS_SHEET not in wb.sheet_names:
+        return
+    cats = read_options_column(wb, "问题类别")
+    if cats:
+        branch.categories = cats
+    sections = read_options_pairs(wb, SECTION_LIST, SECTION_PROMPTS)
+    if sections:
+        branch.sections = sections
+
+
+def _read_sheet(wb, container: Container, branch: Branch, sheet: Sheet, real: str | None) -> None:
+    if real is None:
+        if not sheet.optional:
+            branch.issues.append(issue(IssueCode.MISSING_SHEET, sheet.name, "", ""))
+        return
+    branch.sheets_found.add(sheet.key)
+    data = wb.get_sheet_by_name(real)
+    rows = _rows_of(data, MAX_LIST_ROWS + HEADER_SCAN_ROWS + 1)
+    mark_formula_errors(rows, container.error_cells.get(real, {}))
+    mark_formula_errors(rows, container.uncomputed_cells.get(real, {}), UncomputedFormula)
+    if sheet.form:
+        read_form(branch, sheet, rows)
+    else:
+        fill_merged_down(rows, data.merged_cell_ranges or ())
+        read_list(branch, sheet, rows, data.height)
 
 
 def mark_formula_errors(rows: list[list], errors: dict[tuple[int, int], str], kind=None) -> None:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from toolkit.branch import quality
 from toolkit.branch.appraisal import Ballot, Tally, tally
+from toolkit.branch.read import Branch, read_branch
 from toolkit.core.values import format_date
 from toolkit.errors import Issue, IssueCode, Report, Severity
 from toolkit.messages import file_issue, issue
-from toolkit.branch.read import Branch, read_branch
 from toolkit.schema.workbooks import (
     BALLOT_COUNTS,
     BALLOT_KEYS,
@@ -27,9 +27,9 @@ from toolkit.schema.workbooks import (
     GRADES,
     GUESTS,
     INFO,
-    NOT_GRADED,
     MEASURES,
     MEMBERS,
+    NOT_GRADED,
     PROBLEMS,
     SPECIAL_ANALYSES,
     TEAM_CRITIC,

@@ -18,9 +18,9 @@ from typing import Any
 
 from toolkit.committee.cycle import Cycle, branch_content
 from toolkit.committee.previous import PrevBranch, PreviousCycle
+from toolkit.core.values import format_date
 from toolkit.io.fsutil import safe_filename
 from toolkit.schema.workbooks import LONG_TERM, PREVIOUS
-from toolkit.core.values import format_date
 
 DONE = "已完成"
 NOT_STARTED = "未启动"

@@ -25,11 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from toolkit.errors import Issue, IssueCode, WorkbookError
-from toolkit.messages import issue
-from toolkit.schema.workbooks import MEASURES, MEMBERS, PROBLEMS
-
-from toolkit.committee.model import (  # noqa: F401 - InputFile and the outcomes stay importable from here
+from toolkit.committee.model import (
     APPRAISALS,
     DONE,
     DUPLICATE,
@@ -55,6 +51,9 @@ from toolkit.core.status import (
     ST_OVERDUE,
     measure_status,
 )
+from toolkit.errors import Issue, IssueCode, WorkbookError
+from toolkit.messages import issue
+from toolkit.schema.workbooks import MEASURES, MEMBERS, PROBLEMS
 
 _INFO_KEPT = ("superior", "org_name", "meeting_type", "year", "theme", "meeting_date", "place", "host",
               "report_date")
@@ -71,7 +70,7 @@ def read_record(path: str, shown: str) -> tuple[str, Any]:
     except WorkbookError as exc:
         message = str(exc).replace(Path(path).name, PurePosixPath(shown).name)
         return (NOT_BRANCH if exc.reason == "not-branch" else UNREADABLE), message
-    except Exception as exc:  # noqa: BLE001 - one broken file must not stop ten thousand
+    except Exception as exc:
         return UNREADABLE, f"读取时出现意外错误（{type(exc).__name__}: {exc}），请把该文件发给维护人员"
     return "ok", compact(branch, report.issues, shown, _saved_time(path))
 

@@ -27,13 +27,13 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from toolkit.errors import InputError
-from toolkit.committee.previous import text_key
-from toolkit.io.container import open_summary_input
 from toolkit.branch.read import sheet_rows
+from toolkit.committee.previous import text_key
 from toolkit.core.headers import find_sheet, header_key, scan_header
 from toolkit.core.keys import branch_keys
 from toolkit.core.values import clean_text, is_blank
+from toolkit.errors import InputError
+from toolkit.io.container import open_summary_input
 from toolkit.schema.summary import COMMITTEE_COLUMNS, LEDGER
 
 # Columns of 整改总台账 the committee fills (schema.summary.COMMITTEE_COLUMNS).
@@ -209,7 +209,7 @@ def carry_committee_marks(previous_summary_path: str | os.PathLike,
     marks = []
     seen: dict[tuple[str, str, str], int] = defaultdict(int)
     for r, row in enumerate(rows[header_at + 1:], start=header_at + 2):
-        cell = lambda h: row[where[h]] if h in where and where[h] < len(row) else None  # noqa: E731
+        cell = lambda h, row=row: row[where[h]] if h in where and where[h] < len(row) else None  # noqa: E731
         # Identity columns as the scanner found them, under today's header or an older alias.
         bid, name, pid, measure = (_text_at(row, found.get(k)) for k in ("branch_id", "org_name", "pid", "measure"))
         mark = Mark(branch_id=bid, org_name=name, pid=pid, measure=measure,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from toolkit.errors import Issue, Severity
-from toolkit.io.inputs import NOT_BRANCH, UNREADABLE, InputFile  # noqa: F401 - the walker makes them; the model lists them
+from toolkit.io.inputs import NOT_BRANCH, UNREADABLE, InputFile
 
 # Outcomes in 文件清单 (fixed by the workbook contract); the walker decides the last two.
 DONE, HAS_ERRORS, DUPLICATE = "已汇总", "有错误", "重复提交"

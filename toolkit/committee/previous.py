@@ -21,15 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import InputError, WorkbookError
 from toolkit.branch.read import read_branch, sheet_rows
 from toolkit.core.headers import find_sheet, scan_header
 from toolkit.core.keys import branch_key, id_key, name_key
+from toolkit.core.values import BadValue, cell_text, clean_name, fold, is_blank, parse_date, parse_deadline
+from toolkit.errors import InputError, WorkbookError
 from toolkit.io.container import open_summary  # the summary, opened as file safety checks it
 from toolkit.io.inputs import workbook_files  # the one walker of folders and zips
 from toolkit.schema.summary import LEDGER, PROBLEMS
-from toolkit.core.values import (BadValue, cell_text, clean_name, fold, is_blank, parse_date,
-                            parse_deadline)
 
 SUMMARY_PROBLEMS = PROBLEMS.name
 SUMMARY_MEASURES = LEDGER.name

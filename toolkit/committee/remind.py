@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.branch.read import sheet_rows
-from toolkit.io.container import open_summary_input
 from toolkit.core.headers import find_sheet, scan_header
 from toolkit.core.keys import branch_key
 from toolkit.core.status import DUE_SOON_DAYS, ST_DUE_SOON, ST_OVERDUE, measure_status
 from toolkit.core.values import BadValue, cell_text, clean_text, format_date, is_blank, parse_deadline
 from toolkit.errors import InputError
+from toolkit.io.container import open_summary_input
 from toolkit.schema.summary import LEDGER, MISSING, OVERVIEW
 
 _LEDGER_KEYS = ("branch_id", "org_name", "pid", "summary", "measure", "owner", "deadline", "status", "done_date",

@@ -27,12 +27,12 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from toolkit.errors import Issue, IssueCode
-from toolkit.messages import issue
+from toolkit.branch.read import Branch
 from toolkit.committee.previous import PreviousCycle, text_key
 from toolkit.core.keys import id_key, name_key
+from toolkit.errors import Issue, IssueCode
+from toolkit.messages import issue
 from toolkit.schema.summary import PROBLEMS as SUMMARY_PROBLEMS
-from toolkit.branch.read import Branch
 from toolkit.schema.workbooks import PROBLEMS
 
 REPEAT_THRESHOLD = 65.0

@@ -33,7 +33,8 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0
 _NAME_DOTS = re.compile("[\u00b7\u2022\u2027\u30fb\uff65\u2219\u22c5\u0387\u16eb\uff0e.]")
 # A time of day after a date (2023-8-25 10:00, 2023/8/25 上午, 2023年8月25日14时30分) says
 # nothing the documents use: the date is read and the time left out.
-_TIME = r"(?:\s*(?:上午|下午|中午|晚上|早上|凌晨)?\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?|\d{1,2}[时点](?:\d{1,2}分)?(?:\d{1,2}秒)?)?)?"
+_TIME = (r"(?:\s*(?:上午|下午|中午|晚上|早上|凌晨)?\s*"
+         r"(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?|\d{1,2}[时点](?:\d{1,2}分)?(?:\d{1,2}秒)?)?)?")
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:T|\s*)" + _TIME + "$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?" + _TIME + "$"),

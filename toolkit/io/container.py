@@ -146,7 +146,7 @@ def inspect(path: Path, limits: Limits = BRANCH_LIMITS) -> Container:
         raise refuse(path, FileCode.TOO_BIG, mb=size // 1024 // 1024)
     if head.startswith(OLE_MAGIC):
         return _inspect_ole(path)
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _inspect_zip(path, limits)
     raise refuse(path, FileCode.NOT_A_WORKBOOK, kind=_spaced(describe(head)))
 
@@ -646,7 +646,7 @@ def probe(path: Path, read, memory: int = PROBE_MEMORY_BYTES, seconds: float = P
             read(path)
         except MemoryError:
             code = 3
-        except BaseException:  # noqa: BLE001 - the parent reads again and reports the error itself
+        except BaseException:
             code = 0
         os._exit(code)
     deadline = time.monotonic() + seconds

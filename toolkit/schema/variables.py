@@ -16,7 +16,7 @@ class Var:
     name: str
     description: str
     example: Any = ""
-    fields: tuple["Var", ...] = ()  # for lists and dicts: the keys of each item
+    fields: tuple[Var, ...] = ()  # for lists and dicts: the keys of each item
 
     @property
     def example_value(self) -> Any:

@@ -166,7 +166,7 @@ class _Background:
             send.send(("ok", fn(*args)))
         except ToolkitError as exc:
             send.send(("toolkit", (type(exc).__name__, str(exc), exc.exit_code)))
-        except BaseException as exc:  # noqa: BLE001 - reported by the parent as the bug it is
+        except BaseException as exc:
             send.send(("bug", f"{type(exc).__name__}: {exc}"))
         finally:
             send.close()
@@ -184,7 +184,7 @@ class _Background:
         if kind == "ok":
             return value
         if kind == "toolkit":
-            name, message, code = value
+            _name, message, code = value
             error = ToolkitError(message)
             error.exit_code = code
             raise error

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.committee.model import APPRAISALS, CollectResult
+from toolkit.core.values import format_date, percent
 from toolkit.errors import IssueCode
 from toolkit.io.fsutil import atomic_path
-from toolkit.core.values import format_date, percent
 
 GRADES = ("优秀", "合格", "基本合格", "不合格")
 NOT_GRADED = APPRAISALS[-1]  # 不评定: probationary members are not graded

@@ -38,6 +38,8 @@ from docx.shared import Mm
 from lxml import etree
 
 from toolkit.committee.model import DONE, BookResult, CollectResult
+from toolkit.core.values import format_date
+from toolkit.io.fsutil import atomic_path, ensure_dir
 from toolkit.writers.docx_format import (
     CHARS_PER_LINE,
     LINES_PER_PAGE,
@@ -49,8 +51,6 @@ from toolkit.writers.docx_format import (
     set_properties,
     text_width_chars,
 )
-from toolkit.io.fsutil import atomic_path, ensure_dir
-from toolkit.core.values import format_date
 
 BOOK_NAME = "情况报告汇编"
 REPORT_TEMPLATE = "情况报告.docx"
@@ -103,10 +103,10 @@ def _render_chunk(task: tuple[int, list[_Entry], str]) -> tuple[str | None, list
     """Render and join a chunk of branches; (chunk file or None, entries included, omitted, docxcompose joins)."""
     from docx import Document
 
-    from toolkit.errors import WorkbookError
     from toolkit.branch.context import build_context
-    from toolkit.writers.render import TEMPLATE_DIR, render_docx
     from toolkit.branch.validate import check_file
+    from toolkit.errors import WorkbookError
+    from toolkit.writers.render import TEMPLATE_DIR, render_docx
 
     number, chunk, folder = task
     joiner = None

@@ -23,10 +23,10 @@ from docx.shared import Mm
 
 from toolkit.committee.model import OTHER_CATEGORY, CollectResult, Problem
 from toolkit.core.status import ST_OVERDUE, measure_status
-from toolkit.writers.docx_format import STYLE, finish_document, new_gbt9704_document
-from toolkit.io.fsutil import atomic_path
-from toolkit.core.wording import TITLE_LINE_WIDTH, bare, category_heading, cn_number, lead, title_width
 from toolkit.core.values import fold, format_date, percent
+from toolkit.core.wording import TITLE_LINE_WIDTH, bare, category_heading, cn_number, lead, title_width
+from toolkit.io.fsutil import atomic_path
+from toolkit.writers.docx_format import STYLE, finish_document, new_gbt9704_document
 
 # Long lists are cut here and summarised ("等N个"), so a report for ten
 # thousand branches stays a report.
@@ -378,7 +378,7 @@ def cjk_font_path() -> str | None:
         for f in font_manager.fontManager.ttflist:
             if "CJK" in f.name or "Hei" in f.name or "Kai" in f.name:
                 return f.fname
-    except Exception:  # noqa: BLE001 - no chart is better than no report
+    except Exception:
         return None
     return None
 
@@ -415,10 +415,10 @@ def _chart_png(result: CollectResult) -> io.BytesIO | None:
             left.annotate(str(v), (x, v), ha="center", va="bottom", fontsize=8)
         left.set_title("查摆问题按类别分布（条）", fontproperties=font, fontsize=12)
         left.spines[["top", "right"]].set_visible(False)
-        shown = [(l, v, c) for l, v, c in zip(labels, values, colours) if v]
-        right.barh([l for l, _, _ in shown], [v for _, v, _ in shown], color=[c for _, _, c in shown])
+        shown = [(label, v, c) for label, v, c in zip(labels, values, colours) if v]
+        right.barh([label for label, _, _ in shown], [v for _, v, _ in shown], color=[c for _, _, c in shown])
         right.set_yticks(range(len(shown)))
-        right.set_yticklabels([l for l, _, _ in shown], fontproperties=font, fontsize=9)
+        right.set_yticklabels([label for label, _, _ in shown], fontproperties=font, fontsize=9)
         right.invert_yaxis()
         for y, (_, v, _) in enumerate(shown):
             right.annotate(str(v), (v, y), ha="left", va="center", fontsize=8)
@@ -430,5 +430,5 @@ def _chart_png(result: CollectResult) -> io.BytesIO | None:
         plt.close(fig)
         buf.seek(0)
         return buf
-    except Exception:  # noqa: BLE001 - the report stands without its chart
+    except Exception:
         return None

@@ -21,6 +21,7 @@ from typing import Any
 
 import xlsxwriter
 
+from toolkit.committee.marks import LedgerMarks
 from toolkit.committee.model import (
     APPRAISALS,
     OTHER_CATEGORY,
@@ -39,7 +40,9 @@ from toolkit.core.status import (
     ST_OVERDUE,
     measure_status,
 )
+from toolkit.core.values import format_date
 from toolkit.errors import Severity
+from toolkit.io.fsutil import atomic_path
 from toolkit.schema.summary import (
     APPRAISAL,
     APPRAISAL_TOTAL,
@@ -56,9 +59,6 @@ from toolkit.schema.summary import (
     branch_headers,
     branch_widths,
 )
-from toolkit.committee.marks import LedgerMarks
-from toolkit.io.fsutil import atomic_path
-from toolkit.core.values import format_date
 
 FONT = "宋体"
 STATUS_ORDER = (ST_DONE, ST_LONG, ST_NORMAL, ST_DUE_SOON, ST_OVERDUE, ST_NO_DEADLINE)
@@ -461,7 +461,7 @@ class _LedgerRow:
         self.ws, self.date_fmt, self.as_of = ws, fmt.date, as_of
         self.col = {c.key: i for i, c in enumerate(LEDGER.columns)}
         self.width = {c.key: c.width for c in LEDGER.columns}
-        self.wrap = {key: fmt.wrap for key in self._WRAPPED}
+        self.wrap = dict.fromkeys(self._WRAPPED, fmt.wrap)
 
     def _text(self, r: int, key: str, value: Any) -> None:
         if value is not None:

@@ -78,7 +78,7 @@ def xlwings_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise UsageError("没有安装 xlwings，无法生成启用宏的工作簿。请运行 pip install xlwings=="
                          + XLWINGS_VERSION)
-    return Path(list(spec.submodule_search_locations)[0])
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def installed_xlwings_version() -> str:

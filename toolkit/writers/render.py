@@ -66,7 +66,7 @@ class _Env(SandboxedEnvironment):
         super().__init__(autoescape=True, undefined=StrictUndefined)
         self._compiled: dict[str, jinja2.Template] = {}
 
-    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - jinja API
+    def from_string(self, source, globals=None, template_class=None):
         if globals or template_class or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
         hit = self._compiled.get(source)

@@ -19,7 +19,7 @@ import xlsxwriter
 
 from toolkit.core.cells import col_letter
 from toolkit.io.fsutil import atomic_path
-from toolkit.schema.content import Content, branch_meta  # noqa: F401 - re-exported for callers
+from toolkit.schema.content import Content, branch_meta
 from toolkit.schema.workbooks import (
     BRANCH_KIND,
     BRANCH_SHEETS,
