@@ -82,7 +82,14 @@ def _existing(path: str) -> Path:
 # --- output -------------------------------------------------------------------
 
 def _out(text: str = "") -> None:
-    print(text, flush=True)
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # The reader went away (orglife check … | head): the command still finishes, so its
+        # exit status is the real one, and the rest of its output goes nowhere, silently.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def print_report(report: Report, summary: str = "") -> None:
@@ -403,8 +410,16 @@ def _utf8_stdio() -> None:
             stream.reconfigure(encoding="utf-8", errors="replace")
 
 
+def _quiet_unraisable(unraisable) -> None:
+    """A file a library left open fails again when it is collected (disk full): already reported once."""
+    if isinstance(unraisable.exc_value, OSError):
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def main(argv: list[str] | None = None) -> int:
     _utf8_stdio()
+    sys.unraisablehook = _quiet_unraisable
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -37,6 +37,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from toolkit.errors import FileCode, WorkbookError
+from toolkit.io.fsutil import os_message
 from toolkit.messages import file_error
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -189,12 +190,11 @@ def special_kind(mode: int) -> str:
 
 
 def os_reason(exc: OSError) -> str:
-    """What the system said, in Chinese where it is one people meet."""
+    """What the system said about a file being read, in Chinese."""
     import errno
 
-    known = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.ENOENT: "文件不存在或是失效的链接",
-             errno.ELOOP: "链接循环", errno.EIO: "磁盘读取错误", errno.ENAMETOOLONG: "文件名过长"}
-    return known.get(exc.errno, exc.strerror or str(exc))
+    known = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.ENOENT: "文件不存在或是失效的链接"}
+    return known.get(exc.errno) or os_message(exc)
 
 
 def _spaced(kind: str) -> str:

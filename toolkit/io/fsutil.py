@@ -9,6 +9,7 @@ output folder.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -46,12 +47,34 @@ def safe_filename(text: str, fallback: str = "未命名", max_bytes: int = MAX_N
     return f"{cut}~{digest}"
 
 
+_OS_REASONS = {
+    errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOENT: "文件或文件夹不存在",
+    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已用完", errno.EROFS: "所在磁盘是只读的",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹", errno.EISDIR: "这是一个文件夹", errno.EEXIST: "已经存在",
+    errno.ENAMETOOLONG: "文件名过长", errno.EIO: "磁盘读写错误", errno.ELOOP: "链接循环",
+    errno.EFBIG: "文件超过系统允许的大小",
+}
+
+
+def os_message(exc: OSError) -> str:
+    """What the system said, in Chinese for the failures people meet."""
+    return _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The system error behind exc: itself, or the one a library wrapped (XlsxWriter's FileCreateError)."""
+    if isinstance(exc, OSError):
+        return exc
+    wrapped = exc.args[0] if exc.args else None
+    return wrapped if isinstance(wrapped, OSError) else None
+
+
 def ensure_dir(path: str | os.PathLike) -> Path:
     path = Path(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"无法创建输出文件夹 {path}：{exc.strerror or exc}") from exc
+        raise UsageError(f"无法创建输出文件夹 {path}：{os_message(exc)}") from exc
     if not os.access(path, os.W_OK):
         raise UsageError(f"输出文件夹 {path} 不可写，请换一个文件夹")
     return path
@@ -86,6 +109,14 @@ def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
     try:
         yield tmp_path
         os.replace(tmp_path, final)
+    except Exception as exc:
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        system = _os_error(exc)
+        if system is None:
+            raise
+        # disk full, folder gone, file in use: a message, and nothing half-written stays
+        raise UsageError(f"无法写入 {final}：{os_message(system)}") from exc
     except BaseException:
         with contextlib.suppress(OSError):
             tmp_path.unlink()

@@ -132,11 +132,12 @@ def render_docx(template: Path, context: dict[str, Any], out: Path) -> None:
         _TEMPLATE_CLASS = _docx_template_class()
     name = template.name
     data = _template_bytes(template)
+    rendered = io.BytesIO()
     try:
         tpl = _TEMPLATE_CLASS(io.BytesIO(data))
         tpl.render(context, jinja_env=jinja_env())
         finish_document(tpl.docx, author=str(context.get("org") or ""))
-        tpl.save(str(out))
+        tpl.save(rendered)
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"模板“{name}”含有不允许执行的代码（{exc}），已拒绝生成。"
                             f"模板中只能使用变量说明中列出的变量。") from exc
@@ -155,6 +156,9 @@ def render_docx(template: Path, context: dict[str, Any], out: Path) -> None:
         if type(exc).__name__ == "PackageNotFoundError":
             raise TemplateError(f"模板“{name}”不是有效的 Word 文档（.docx），请用 Word 或 WPS 另存为 .docx") from exc
         raise TemplateError(f"模板“{name}”生成时出错：{type(exc).__name__}: {exc}") from exc
+    # Written outside the template's error handling: a full disk is the disk's fault, not the
+    # template's (atomic_path turns it into a message and removes the partial file).
+    Path(out).write_bytes(rendered.getvalue())
 
 
 def _undefined_text(message: str) -> str:
