@@ -118,11 +118,65 @@ def _template_bytes(path: Path) -> bytes:
         cached = _TEMPLATE_BYTES.get(str(path))
         if cached and cached[0] == key:
             return cached[1]
+        if st.st_size > MAX_TEMPLATE_BYTES:
+            raise TemplateError(f"模板“{path.name}”有 {st.st_size // 1024 ** 2} MB，过大，Word 模板一般不超过 1 MB")
         data = path.read_bytes()
     except OSError as exc:
         raise TemplateError(f"无法读取模板 {path}：{exc.strerror or exc}") from exc
+    vet_template(path.name, data)
     _TEMPLATE_BYTES[str(path)] = (key, data)
     return data
+
+
+MAX_TEMPLATE_BYTES = 20 * 1024 ** 2
+MAX_TEMPLATE_UNZIPPED = 100 * 1024 ** 2
+MAX_TEMPLATE_RATIO = 200
+_EXTERNAL = re.compile(rb"<Relationship\b[^>]*\bTargetMode\s*=\s*[\"']External[\"'][^>]*>")
+_REL_TYPE = re.compile(rb"\bType\s*=\s*[\"'][^\"']*/([A-Za-z]+)[\"']")
+_REL_TARGET = re.compile(rb"\bTarget\s*=\s*[\"']([^\"']*)[\"']")
+_HYPERLINK = b"hyperlink"  # a link in the text is shown, never fetched: allowed
+
+
+def vet_template(name: str, data: bytes) -> None:
+    """Refuse a template that would cost too much to open, declares XML entities, or reaches outside.
+
+    A unit's own template is untrusted: before any XML parser sees it, its size,
+    compression ratio and DOCTYPEs are checked as a submitted workbook's are, and
+    relationships to an outside address (a remote image, an attached template on a
+    server: Word fetches them when the document is opened) are refused.
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise TemplateError(f"模板“{name}”不是有效的 Word 文档（.docx），请用 Word 或 WPS 另存为 .docx") from exc
+    total = sum(i.file_size for i in infos)
+    if total > MAX_TEMPLATE_UNZIPPED or any(
+            i.file_size > 1024 ** 2 and i.file_size > MAX_TEMPLATE_RATIO * max(i.compress_size, 1) for i in infos):
+        raise TemplateError(f"模板“{name}”解压后过大或压缩比异常，疑似恶意文件，已拒绝使用")
+    with zf:
+        for info in infos:
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            with zf.open(info) as part:
+                head = part.read(4096)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise TemplateError(f"模板“{name}”的 {info.filename} 含有 XML 实体声明，疑似恶意文件，已拒绝使用")
+            if info.filename.endswith(".rels"):
+                _refuse_external(name, zf.read(info))
+
+
+def _refuse_external(name: str, rels: bytes) -> None:
+    for match in _EXTERNAL.finditer(rels):
+        element = match.group(0)
+        kind = _REL_TYPE.search(element)
+        if kind and kind.group(1).lower() == _HYPERLINK:
+            continue
+        target = _REL_TARGET.search(element)
+        shown = target.group(1).decode("utf-8", "replace")[:80] if target else ""
+        what = kind.group(1).decode("ascii", "replace") if kind else "外部内容"
+        raise TemplateError(f"模板“{name}”引用了外部地址（{what}：{shown}），打开文档时会联网获取，已拒绝使用。"
+                            f"请在 Word 中把图片等内容直接插入文档，不要使用“链接到文件”")
 
 
 def render_docx(template: Path, context: dict[str, Any], out: Path) -> None:
@@ -291,8 +345,9 @@ def check_template(path: str | os.PathLike) -> TemplateCheck:
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"找不到模板文件：{path}")
+    data = _template_bytes(path)  # bounded and vetted before python-docx parses it
     try:
-        names = DocxTemplate(str(path)).get_undeclared_template_variables(jinja_env=jinja_env())
+        names = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(jinja_env=jinja_env())
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"模板“{path.name}”的标记有语法错误：{exc.message}"
                             f"（检查 {{{{ }}}}、{{% %}} 是否成对、if/for 是否都有 endif/endfor）") from exc
