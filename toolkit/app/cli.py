@@ -240,7 +240,9 @@ def _print_file_problems(files) -> None:
     for f in files:
         if f.outcome in (HAS_ERRORS, UNREADABLE, DUPLICATE, NOT_BRANCH):
             mark = "【错误】" if f.outcome in (HAS_ERRORS, UNREADABLE) else "【提醒】"
-            _out(f"  {mark}{f.shown}：{f.outcome}，{f.reason}")
+            # "无法读取，收到但无法读取：…" said it twice: the reason leads when it already names the outcome
+            head = "" if f.reason.startswith(("收到但", f.outcome)) else f"{f.outcome}，"
+            _out(f"  {mark}{f.shown}：{head}{f.reason}")
 
 
 def cmd_excel_setup(args) -> int:
