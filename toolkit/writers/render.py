@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib.resources
 import io
 import json
 import os
@@ -50,7 +51,18 @@ from toolkit.schema.workbooks import (
 )
 from toolkit.core.values import format_date
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "docx_templates"
+
+
+def _template_dir() -> Path:
+    # Package data (setup.cfg maps toolkit.templates onto docx_templates/), so an
+    # installed wheel finds them as well as the source tree.
+    try:
+        return Path(str(importlib.resources.files("toolkit.templates")))
+    except ModuleNotFoundError:  # a source checkout that was never installed
+        return Path(__file__).resolve().parents[2] / "docx_templates"
+
+
+TEMPLATE_DIR = _template_dir()
 # (document name used in output files, template file name)
 DOCUMENTS: tuple[tuple[str, str], ...] = (
     ("情况报告", "情况报告.docx"),
