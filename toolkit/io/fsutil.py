@@ -9,10 +9,12 @@ output folder.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import re
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import UsageError
@@ -63,6 +65,9 @@ def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``final``; rename it into place on success."""
     final = Path(final)
     ensure_dir(final.parent)
+    run = _RUN.get()
+    if run is not None:
+        run.claim(final)
     fd, tmp = tempfile.mkstemp(prefix=".~orglife-", suffix=final.suffix, dir=final.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -72,7 +77,86 @@ def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
     try:
         yield tmp_path
         os.replace(tmp_path, final)
+        if run is not None:
+            run.written.add(final.resolve())
     except BaseException:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
         raise
+
+
+# --- nothing a person made is overwritten by surprise --------------------------
+
+# Workbooks and documents: what a person fills in or edits by hand. Launchers
+# and configuration files are the toolkit's own and are simply rewritten.
+GUARDED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".doc", ".pdf"}
+# Extensions that name a file type: "-o 报表.docx" for a workbook is a mistake,
+# "-o 报表.v2" is a name that wants its extension added.
+_KNOWN_SUFFIXES = GUARDED_SUFFIXES | {".et", ".wps", ".ods", ".odt", ".csv", ".txt", ".md", ".json",
+                                      ".zip", ".rar", ".7z", ".cmd", ".bat", ".exe", ".py"}
+ASIDE = "旧文件"
+
+
+class OverwriteError(UsageError):
+    """An output would replace a file this run did not write."""
+
+
+@dataclass
+class OutputRun:
+    """The files one command run has written; only those may be replaced without --force."""
+
+    force: bool = False
+    written: set[Path] = field(default_factory=set)
+
+    def claim(self, final: Path) -> None:
+        final = final.resolve()
+        if (not self.force and final not in self.written and final.suffix.lower() in GUARDED_SUFFIXES
+                and (final.exists() or final.is_symlink())):
+            raise OverwriteError(f"{final} 已存在，为免覆盖已有的文件，没有写入。"
+                                 f"请换一个输出位置，或确认不再需要它后加 --force 重新运行。")
+
+    def move_aside(self, folder: str | os.PathLike, patterns: tuple[str, ...]) -> list[Path]:
+        """Move files matching ``patterns`` in ``folder`` that this run did not write into folder/旧文件."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            return []
+        stale = sorted({p for pattern in patterns for p in folder.glob(pattern)
+                        if p.is_file() and not p.name.startswith((".~", "~$"))
+                        and p.resolve() not in self.written})
+        moved = []
+        for path in stale:
+            target = ensure_dir(folder / ASIDE) / path.name
+            n = 2
+            while target.exists():
+                target = folder / ASIDE / f"{path.stem} ({n}){path.suffix}"
+                n += 1
+            os.replace(path, target)
+            moved.append(target)
+        return moved
+
+
+_RUN: contextvars.ContextVar[OutputRun | None] = contextvars.ContextVar("orglife_output_run", default=None)
+
+
+@contextlib.contextmanager
+def output_run(force: bool = False) -> Iterator[OutputRun]:
+    """Within this block atomic_path refuses to replace a workbook or document it did not write."""
+    run = OutputRun(force=force)
+    token = _RUN.set(run)
+    try:
+        yield run
+    finally:
+        _RUN.reset(token)
+
+
+def output_file(path: str | os.PathLike, suffixes: tuple[str, ...], what: str = "输出文件") -> Path:
+    """``-o`` as given: the extension added when missing, refused when it names another type."""
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{path} 是一个文件夹，这里需要的是文件名（如 {path / ('新建' + suffixes[0])}）")
+    suffix = path.suffix.lower()
+    if suffix in suffixes:
+        return path
+    if suffix in _KNOWN_SUFFIXES:
+        raise UsageError(f"{what}“{path.name}”的扩展名不对：应为 {' 或 '.join(suffixes)}")
+    return path.with_name(path.name + suffixes[0])
