@@ -9,10 +9,10 @@ output folder.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +65,7 @@ def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``final``; rename it into place on success."""
     final = Path(final)
     ensure_dir(final.parent)
-    run = _RUN.get()
+    run = _RUN
     if run is not None:
         run.claim(final)
     fd, tmp = tempfile.mkstemp(prefix=".~orglife-", suffix=final.suffix, dir=final.parent)
@@ -76,6 +76,8 @@ def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
     os.chmod(tmp_path, 0o666 & ~_umask())
     try:
         yield tmp_path
+        if run is not None and final.suffix.lower() in GUARDED_SUFFIXES:
+            _record(tmp_path, final)
         os.replace(tmp_path, final)
         if run is not None:
             run.written.add(final.resolve())
@@ -97,32 +99,70 @@ _KNOWN_SUFFIXES = GUARDED_SUFFIXES | {".et", ".wps", ".ods", ".odt", ".csv", ".t
 ASIDE = "旧文件"
 
 
+MANIFEST = ".orglife-outputs"  # per output folder: what orglife wrote there, as name, size, mtime
+
+
 class OverwriteError(UsageError):
-    """An output would replace a file this run did not write."""
+    """An output would replace a file a person may have made or changed."""
+
+
+def _fingerprint(path: Path) -> str:
+    st = path.stat()
+    return f"{path.name}\t{st.st_size}\t{st.st_mtime_ns}"
+
+
+def _recorded(folder: Path) -> set[str]:
+    try:
+        return set((folder / MANIFEST).read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return set()
+
+
+def _record(tmp: Path, final: Path) -> None:
+    """Note final (by the fingerprint tmp will have under that name) as written by orglife."""
+    manifest = final.parent / MANIFEST
+    line = f"{final.name}\t{tmp.stat().st_size}\t{tmp.stat().st_mtime_ns}\n"
+    try:
+        new = not manifest.exists()
+        with open(manifest, "a", encoding="utf-8") as fh:
+            fh.write(line)
+        if new and os.name == "nt":  # hidden, like the lock files Office leaves
+            import ctypes
+            ctypes.windll.kernel32.SetFileAttributesW(str(manifest), 0x2)
+    except OSError:
+        pass  # without the note the file is only protected more, never less
 
 
 @dataclass
 class OutputRun:
-    """The files one command run has written; only those may be replaced without --force."""
+    """One command run. It may replace what it wrote itself, and what orglife wrote
+    before if nobody changed it since (the folder's manifest says so); anything
+    else only with --force."""
 
     force: bool = False
     written: set[Path] = field(default_factory=set)
+    started: float = field(default_factory=time.time)
 
     def claim(self, final: Path) -> None:
         final = final.resolve()
-        if (not self.force and final not in self.written and final.suffix.lower() in GUARDED_SUFFIXES
-                and (final.exists() or final.is_symlink())):
-            raise OverwriteError(f"{final} 已存在，为免覆盖已有的文件，没有写入。"
-                                 f"请换一个输出位置，或确认不再需要它后加 --force 重新运行。")
+        if (self.force or final in self.written or final.suffix.lower() not in GUARDED_SUFFIXES
+                or not (final.exists() or final.is_symlink())):
+            return
+        with contextlib.suppress(OSError):
+            if _fingerprint(final) in _recorded(final.parent):
+                return
+        raise OverwriteError(f"{final} 已存在，而且不是本工具上次生成后未改动的文件，为免覆盖，没有写入。"
+                             f"请换一个输出位置，或确认不再需要它后加 --force 重新运行。")
 
     def move_aside(self, folder: str | os.PathLike, patterns: tuple[str, ...]) -> list[Path]:
-        """Move files matching ``patterns`` in ``folder`` that this run did not write into folder/旧文件."""
+        """Move files matching ``patterns`` in ``folder`` left from before this run into folder/旧文件."""
         folder = Path(folder)
         if not folder.is_dir():
             return []
+        # older than the run and not written by it (a forked writer's files are newer)
         stale = sorted({p for pattern in patterns for p in folder.glob(pattern)
                         if p.is_file() and not p.name.startswith((".~", "~$"))
-                        and p.resolve() not in self.written})
+                        and p.resolve() not in self.written and p.stat().st_mtime < self.started})
         moved = []
         for path in stale:
             target = ensure_dir(folder / ASIDE) / path.name
@@ -135,18 +175,21 @@ class OutputRun:
         return moved
 
 
-_RUN: contextvars.ContextVar[OutputRun | None] = contextvars.ContextVar("orglife_output_run", default=None)
+# One run per process (the CLI); a module variable, not a context variable, so
+# writer threads and forked writers see it too.
+_RUN: OutputRun | None = None
 
 
 @contextlib.contextmanager
 def output_run(force: bool = False) -> Iterator[OutputRun]:
-    """Within this block atomic_path refuses to replace a workbook or document it did not write."""
-    run = OutputRun(force=force)
-    token = _RUN.set(run)
+    """Within this block atomic_path refuses to replace a workbook or document a person may have made."""
+    global _RUN
+    # two seconds' grace: coarse file times (FAT) must not make this run's files look old
+    previous, _RUN = _RUN, OutputRun(force=force, started=time.time() - 2)
     try:
-        yield run
+        yield _RUN
     finally:
-        _RUN.reset(token)
+        _RUN = previous
 
 
 def output_file(path: str | os.PathLike, suffixes: tuple[str, ...], what: str = "输出文件") -> Path:
