@@ -19,6 +19,12 @@ from toolkit.io.fsutil import ASIDE, OverwriteError, atomic_path, output_file, o
 from toolkit.writers.workbook import write_branch_workbook, write_cycle_workbook
 
 
+@pytest.fixture(autouse=True)
+def state(tmp_path, monkeypatch):
+    """What orglife notes about the files it wrote stays in this test."""
+    monkeypatch.setenv("ORGLIFE_STATE", str(tmp_path / "state"))
+
+
 @pytest.fixture
 def cycle(tmp_path) -> Path:
     path = tmp_path / "周期设置.xlsx"
@@ -94,6 +100,7 @@ def test_a_run_may_rewrite_what_it_wrote_itself(tmp_path):
         with atomic_path(target) as tmp:
             tmp.write_text("four", encoding="utf-8")
     assert target.read_text(encoding="utf-8") == "a person's edit"
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["a.docx"]  # no notes among the outputs
 
 
 def test_move_aside_keeps_both_when_names_repeat(tmp_path):

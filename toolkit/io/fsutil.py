@@ -9,6 +9,7 @@ output folder.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import tempfile
@@ -99,11 +100,23 @@ _KNOWN_SUFFIXES = GUARDED_SUFFIXES | {".et", ".wps", ".ods", ".odt", ".csv", ".t
 ASIDE = "旧文件"
 
 
-MANIFEST = ".orglife-outputs"  # per output folder: what orglife wrote there, as name, size, mtime
-
-
 class OverwriteError(UsageError):
     """An output would replace a file a person may have made or changed."""
+
+
+def state_dir() -> Path:
+    """Where orglife notes what it wrote (outside the output folders, which are handed on)."""
+    explicit = os.environ.get("ORGLIFE_STATE")
+    if explicit:
+        return Path(explicit)
+    if os.name == "nt":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home()) / "orglife" / "outputs"
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "orglife" / "outputs"
+
+
+def _manifest(folder: Path) -> Path:
+    key = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return state_dir() / f"{key}.txt"
 
 
 def _fingerprint(path: Path) -> str:
@@ -113,22 +126,32 @@ def _fingerprint(path: Path) -> str:
 
 def _recorded(folder: Path) -> set[str]:
     try:
-        return set((folder / MANIFEST).read_text(encoding="utf-8").splitlines())
+        return set(_manifest(folder).read_text(encoding="utf-8").splitlines())
     except (OSError, UnicodeDecodeError):
         return set()
 
 
+_MANIFEST_LINES = 5000
+
+
 def _record(tmp: Path, final: Path) -> None:
     """Note final (by the fingerprint tmp will have under that name) as written by orglife."""
-    manifest = final.parent / MANIFEST
-    line = f"{final.name}\t{tmp.stat().st_size}\t{tmp.stat().st_mtime_ns}\n"
+    st = tmp.stat()
+    line = f"{final.name}\t{st.st_size}\t{st.st_mtime_ns}"
     try:
-        new = not manifest.exists()
+        manifest = _manifest(final.parent)
+        manifest.parent.mkdir(parents=True, exist_ok=True)
+        lines = _recorded(final.parent)
+        if len(lines) > _MANIFEST_LINES:  # keep what still describes a file in the folder
+            alive = set()
+            for entry in lines:
+                name = entry.split("\t", 1)[0]
+                with contextlib.suppress(OSError):
+                    if _fingerprint(final.parent / name) == entry:
+                        alive.add(entry)
+            manifest.write_text("".join(f"{e}\n" for e in sorted(alive)), encoding="utf-8")
         with open(manifest, "a", encoding="utf-8") as fh:
-            fh.write(line)
-        if new and os.name == "nt":  # hidden, like the lock files Office leaves
-            import ctypes
-            ctypes.windll.kernel32.SetFileAttributesW(str(manifest), 0x2)
+            fh.write(line + "\n")
     except OSError:
         pass  # without the note the file is only protected more, never less
 
