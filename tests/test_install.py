@@ -54,9 +54,9 @@ def run(cmd, **kwargs) -> subprocess.CompletedProcess:
 def tree_state(root: Path) -> tuple:
     """Everything in the source tree that a build could leave behind (ignored files included)."""
     top = sorted(p.name for p in root.iterdir())
-    eggs = sorted(str(p.relative_to(root)) for p in root.rglob("*.egg-info") if ".venv" not in p.parts)
-    builds = sorted(str(p.relative_to(root)) for p in root.rglob("build") if ".venv" not in p.parts)
-    return top, eggs, builds
+    inside = sorted(str(p.relative_to(root)) for d in ("toolkit", "docx_templates", "scripts")
+                    for p in (root / d).rglob("*") if "__pycache__" not in p.parts)
+    return top, inside
 
 
 # --- package data, fast -------------------------------------------------------------
@@ -91,8 +91,12 @@ def test_runtime_dependencies_leave_out_test_and_benchmark_tools():
 @pytest.fixture(scope="session")
 def source_copy(tmp_path_factory):
     copy = tmp_path_factory.mktemp("src") / "orglife"
-    shutil.copytree(ROOT, copy, ignore=lambda _d, names: [
-        n for n in names if n in bundle._SOURCE_SKIP or n.endswith(".egg-info")])
+    copy.mkdir()
+    for item in ("setup.cfg", "pyproject.toml", "README.md", "MANIFEST.in", "toolkit", "docx_templates", "scripts"):
+        if (ROOT / item).is_dir():
+            shutil.copytree(ROOT / item, copy / item, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            shutil.copy2(ROOT / item, copy / item)
     return copy
 
 
@@ -124,9 +128,11 @@ def test_pip_install_source_and_wheel_find_the_templates(tmp_path, wheel, source
              "print('\\n'.join(sorted(p.name for p in r.files('toolkit.templates').iterdir())))")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
+    before = tree_state(source_copy)
     for target in (source_copy, wheel):
         run([bin_dir / "python", "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", target],
             env=pip_env, cwd=elsewhere)
+        assert tree_state(source_copy) == before, "pip install . wrote into the source tree"
         shown = run([bin_dir / "python", "-c", probe], cwd=elsewhere).stdout.split()
         assert TEMPLATE_FILES <= set(shown), target
 

@@ -45,7 +45,6 @@ PYTHONS = ("3.11", "3.12", "3.13")
 WINDOWS_ONLY = ("pywin32",)  # required by xlwings on Windows only (a marker pip cannot see from here)
 WHEELS = "wheels"
 INSTALL_CMD, INSTALL_SH, README = "安装.cmd", "安装.sh", "使用说明.txt"
-_SOURCE_SKIP = {".git", ".venv", "build", "dist", "__pycache__", ".pytest_cache", ".hypothesis", "tests"}
 
 
 class BundleError(ToolkitError):
@@ -143,11 +142,8 @@ def _own_wheel(out: Path) -> Path:
     root = source_root()
     if root is None:
         return _repack_installed(out)
-    # Built from a copy: building in place writes build/ and *.egg-info into the tree.
-    copy = out.parent / "source"
-    shutil.copytree(root, copy, ignore=lambda _d, names: [
-        n for n in names if n in _SOURCE_SKIP or n.endswith((".egg-info", ".pyc"))])
-    _pip("wheel", "-q", "--no-deps", "-w", str(out), str(copy), what="生成 orglife 安装包")
+    # the project's build backend (scripts/orglife_build.py) builds in a copy: the tree stays clean
+    _pip("wheel", "-q", "--no-deps", "-w", str(out), str(root), what="生成 orglife 安装包")
     return next(out.glob("orglife-*.whl"))
 
 

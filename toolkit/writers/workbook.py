@@ -139,9 +139,11 @@ def _validation(col: Column, lists: dict[str, tuple[str, ...]]) -> dict | None:
                 "error_title": "不在下拉选项中",
                 "error_message": f"“{col.header}”请从下拉列表中选择。点“是”保留输入，点“否”重新填写。"}
     if col.type is T.DATE:
-        # No date rule: 20230825 and 2023年8月25日, which the checker reads, are not dates to Excel.
-        return {"validate": "any", "input_title": title,
-                "input_message": (message + "。日期如 2023-8-25 或 20230825")[:250]}
+        return {"validate": "date", "criteria": "between", "minimum": dt.date(1950, 1, 1),
+                "maximum": dt.date(2100, 12, 31), "input_title": title,
+                "input_message": (message + "。日期如 2023-8-25 或 20230825")[:250],
+                "error_type": "warning", "error_title": "日期格式",
+                "error_message": "请填写日期，如 2023-8-25。写成 20230825 或 2023年8月25日 也能识别，点“是”保留输入。"}
     if col.type is T.DEADLINE:
         return {"validate": "any", "input_title": title,
                 "input_message": f"填写日期（如 2023-12-31），或填写“{LONG_TERM}”"}
