@@ -30,7 +30,7 @@ DOCS = ("情况报告", "对照检查材料", "整改清单")
 def made(tmp_path_factory):
     """{(branch, document): (docx, pdf)} and the time just before rendering."""
     base = tmp_path_factory.mktemp("layout")
-    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     docs = {}
     for bid in BRANCH_IDS:
         book = write_workbook(sample_content(bid), base / f"{bid}.xlsx")
@@ -153,7 +153,7 @@ def test_document_properties_are_its_own(made, key):
     title = next(p for p in d.paragraphs if p.style.name == STYLE.title)
     assert props.author == sample_data.BRANCHES[key[0]]["基本信息"]["党组织名称"]
     assert props.title == "".join(title.text.split())
-    created = props.created if props.created.tzinfo else props.created.replace(tzinfo=dt.timezone.utc)
+    created = props.created if props.created.tzinfo else props.created.replace(tzinfo=dt.UTC)
     assert created >= made[1]
     assert props.comments == ""
 

@@ -100,19 +100,22 @@ def print_report(report: Report, summary: str = "") -> None:
 # --- commands -----------------------------------------------------------------
 
 def cmd_template(args) -> int:
+    from toolkit.io.fsutil import output_file
     from toolkit.workflows.distribute import blank_branch_workbook
 
-    out = blank_branch_workbook(Path(args.output), cycle=Path(args.cycle) if args.cycle else None,
+    suffixes = (".xlsm", ".xlsx") if args.macro else (".xlsx", ".xlsm")
+    out = blank_branch_workbook(output_file(args.output, suffixes, "填报表"), cycle=Path(args.cycle) if args.cycle else None,
                                 macro=args.macro)
     _out(f"已生成支部填报表模板：{out}")
     return OK
 
 
 def cmd_cycle_template(args) -> int:
+    from toolkit.io.fsutil import output_file
     from toolkit.workflows.distribute import cycle_template
 
-    cycle_template(args.output)
-    _out(f"已生成周期设置表：{args.output}")
+    out = cycle_template(output_file(args.output, (".xlsx",), "周期设置表"))
+    _out(f"已生成周期设置表：{out}")
     return OK
 
 
@@ -267,9 +270,10 @@ def cmd_excel_setup(args) -> int:
 
 
 def cmd_committee_desk(args) -> int:
+    from toolkit.io.fsutil import output_file
     from toolkit.workflows.distribute import committee_desk
 
-    desk = committee_desk(args.output)
+    desk = committee_desk(output_file(args.output, (".xlsm",), "汇总台"))
     _out(f"已生成汇总台：{desk.path}，以及拖放启动器 {desk.launcher}。")
     _out(f"把回收的填报表放进 {desk.inbox}，打开汇总台点“汇总回收文件”（需先运行 orglife excel-setup）。")
     return OK
@@ -317,6 +321,17 @@ def cmd_demo(args) -> int:
     from toolkit.workflows.demo import run_demo
 
     return run_demo(Path(args.output), _out, pdf=args.pdf, jobs=args.jobs)
+
+
+def cmd_bundle(args) -> int:
+    from toolkit.workflows.bundle import make_bundle
+
+    _out("正在制作离线安装包（需要联网下载依赖包，约一两分钟）……")
+    result = make_bundle(args.output, platform=args.platform, python=args.python, force=args.force)
+    _out(f"已生成离线安装包：{result.folder}（{len(result.wheels)} 个安装包，适用于 {result.platform}、"
+         f"Python {result.python}），以及压缩包 {result.archive}。")
+    _out("把压缩包发给各支部，解压后双击“安装.cmd”（Linux：sh 安装.sh）即可安装，不需要联网。")
+    return OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -403,7 +418,53 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要 LibreOffice）")
     p.add_argument("--jobs", type=int, default=None, help="汇总时并行读取的进程数（默认：全部 CPU 核）")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("bundle", help="制作离线安装包（给不能上网的电脑安装本工具）")
+    p.add_argument("-o", "--output", default="安装包", metavar="文件夹", help="输出文件夹，另生成同名 .zip（默认：安装包）")
+    p.add_argument("--platform", default="win_amd64", choices=("win_amd64", "linux"), metavar="平台",
+                   help="目标电脑：win_amd64（默认，64 位 Windows）或 linux（与本机相同）")
+    p.add_argument("--python", default=None, choices=("3.11", "3.12", "3.13"), metavar="版本",
+                   help="目标电脑上的 Python 版本：3.11、3.12 或 3.13（默认与本机相同）")
+    p.add_argument("--force", action="store_true", help="输出文件夹已存在时替换它")
+    p.set_defaults(func=cmd_bundle)
+    _add_force(sub)
     return parser
+
+
+# Commands that write workbooks or documents: they refuse to replace a file they
+# did not write in the same run unless --force, and move aside outputs of the
+# same kind left in their folder by an earlier run (a renamed branch, a --book
+# that is no longer asked for).
+_STALE = {
+    "render": tuple(f"*_{doc}.{ext}" for doc in ("情况报告", "对照检查材料", "整改清单") for ext in ("docx", "pdf")),
+    "distribute": ("*.xlsx", "*.xlsm"),
+    "carry": ("*.xlsx", "*.xlsm"),
+    "collect": (*(f"{name}.{ext}" for name in ("汇总报告", "情况报告汇编", "民主评议情况汇总表") for ext in ("docx", "pdf")),
+                "汇总表.xlsx"),
+    "remind": ("*_催办提醒.docx",),
+}
+_GUARDED = (*_STALE, "template", "cycle-template", "committee-desk")
+
+
+def _add_force(sub) -> None:
+    for name in _GUARDED:
+        sub.choices[name].add_argument("--force", action="store_true",
+                                       help="允许替换已存在的同名文件（默认不覆盖，以免丢失已填写的内容）")
+
+
+def _run_guarded(args) -> int:
+    from toolkit.io.fsutil import ASIDE, output_run
+
+    with output_run(force=args.force) as run:
+        code = args.func(args)
+        if code != CANNOT_RUN and args.command in _STALE:
+            moved = run.move_aside(args.output, _STALE[args.command])
+            if moved:
+                _out(f"输出文件夹里有 {len(moved)} 个以前生成、这次没有重新生成的同类文件，已移到 "
+                     f"{Path(args.output) / ASIDE}：")
+                for path in moved:
+                    _out(f"  {path.name}")
+    return code
 
 
 def _utf8_stdio() -> None:
@@ -428,6 +489,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return CANNOT_RUN
     try:
+        if args.command in _GUARDED:
+            return _run_guarded(args)
         return args.func(args)
     except ToolkitError as exc:
         sys.stderr.write(f"{exc}\n")

@@ -53,7 +53,6 @@ MAX_ERROR_CELLS = 500
 # calamine allocates rows x columns cells (32 bytes each) from the farthest
 # reference: 2 M cells are 64 MB. A branch list is 20 columns by a few hundred rows.
 MAX_SHEET_CELLS = 2_000_000
-MAX_SHEET_COLUMNS = 1024
 # A shared string costs calamine ~24 bytes before it is read; a string takes at
 # least 12 bytes of XML (<si><t/></si>), so a count past that is a lie.
 MIN_SHARED_STRING_BYTES = 12
@@ -521,7 +520,9 @@ class _SheetScanner:
                 self.max_col = col
             if row > self.max_row:
                 self.max_row = row
-            if col > MAX_SHEET_COLUMNS or row > self.limits.sheet_cells:
+            # the grid calamine allocates is rows × columns: a far column alone (a note typed in
+            # column AMK of row 3) is a small grid, a far column far down is not
+            if max(col, 1) * row > self.limits.sheet_cells:
                 self._refuse_far(path, (letters or letters5).decode() + (digits or digits5).decode())
 
     def _dimension_bound(self, path: Path) -> None:
@@ -530,7 +531,7 @@ class _SheetScanner:
         if not m:
             return
         rows, cols = int(m.group(2)), _column_number(m.group(1))
-        if cols > MAX_SHEET_COLUMNS or rows * cols > self.limits.sheet_cells:
+        if rows * cols > self.limits.sheet_cells:  # A1:XFD1 (a formatted header row) is 16,384 cells: fine
             raise refuse(path, FileCode.ABSURD_SIZE, what=f" 的工作表“{self.sheet}”声明的范围",
                          value=self.dimension)
 

@@ -14,7 +14,9 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import UsageError
@@ -100,6 +102,9 @@ def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``final``; rename it into place on success."""
     final = Path(final)
     ensure_dir(final.parent)
+    run = _RUN
+    if run is not None:
+        run.claim(final)
     fd, tmp = tempfile.mkstemp(prefix=".~orglife-", suffix=final.suffix, dir=final.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -108,7 +113,11 @@ def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
     os.chmod(tmp_path, 0o666 & ~_umask())
     try:
         yield tmp_path
+        if run is not None and final.suffix.lower() in GUARDED_SUFFIXES:
+            _record(tmp_path, final)
         os.replace(tmp_path, final)
+        if run is not None:
+            run.written.add(final.resolve())
     except Exception as exc:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
@@ -121,3 +130,143 @@ def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
         raise
+
+
+# --- nothing a person made is overwritten by surprise --------------------------
+
+# Workbooks and documents: what a person fills in or edits by hand. Launchers
+# and configuration files are the toolkit's own and are simply rewritten.
+GUARDED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".doc", ".pdf"}
+# Extensions that name a file type: "-o 报表.docx" for a workbook is a mistake,
+# "-o 报表.v2" is a name that wants its extension added.
+_KNOWN_SUFFIXES = GUARDED_SUFFIXES | {".et", ".wps", ".ods", ".odt", ".csv", ".txt", ".md", ".json",
+                                      ".zip", ".rar", ".7z", ".cmd", ".bat", ".exe", ".py"}
+ASIDE = "旧文件"
+
+
+class OverwriteError(UsageError):
+    """An output would replace a file a person may have made or changed."""
+
+
+def state_dir() -> Path:
+    """Where orglife notes what it wrote (outside the output folders, which are handed on)."""
+    explicit = os.environ.get("ORGLIFE_STATE")
+    if explicit:
+        return Path(explicit)
+    if os.name == "nt":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home()) / "orglife" / "outputs"
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "orglife" / "outputs"
+
+
+def _manifest(folder: Path) -> Path:
+    key = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return state_dir() / f"{key}.txt"
+
+
+def _fingerprint(path: Path) -> str:
+    st = path.stat()
+    return f"{path.name}\t{st.st_size}\t{st.st_mtime_ns}"
+
+
+def _recorded(folder: Path) -> set[str]:
+    try:
+        return set(_manifest(folder).read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return set()
+
+
+_MANIFEST_LINES = 5000
+
+
+def _record(tmp: Path, final: Path) -> None:
+    """Note final (by the fingerprint tmp will have under that name) as written by orglife."""
+    st = tmp.stat()
+    line = f"{final.name}\t{st.st_size}\t{st.st_mtime_ns}"
+    try:
+        manifest = _manifest(final.parent)
+        manifest.parent.mkdir(parents=True, exist_ok=True)
+        lines = _recorded(final.parent)
+        if len(lines) > _MANIFEST_LINES:  # keep what still describes a file in the folder
+            alive = set()
+            for entry in lines:
+                name = entry.split("\t", 1)[0]
+                with contextlib.suppress(OSError):
+                    if _fingerprint(final.parent / name) == entry:
+                        alive.add(entry)
+            manifest.write_text("".join(f"{e}\n" for e in sorted(alive)), encoding="utf-8")
+        with open(manifest, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+    except OSError:
+        pass  # without the note the file is only protected more, never less
+
+
+@dataclass
+class OutputRun:
+    """One command run. It may replace what it wrote itself, and what orglife wrote
+    before if nobody changed it since (the folder's manifest says so); anything
+    else only with --force."""
+
+    force: bool = False
+    written: set[Path] = field(default_factory=set)
+    started: float = field(default_factory=time.time)
+
+    def claim(self, final: Path) -> None:
+        final = final.resolve()
+        if (self.force or final in self.written or final.suffix.lower() not in GUARDED_SUFFIXES
+                or not (final.exists() or final.is_symlink())):
+            return
+        with contextlib.suppress(OSError):
+            if _fingerprint(final) in _recorded(final.parent):
+                return
+        raise OverwriteError(f"{final} 已存在，而且不是本工具上次生成后未改动的文件，为免覆盖，没有写入。"
+                             f"请换一个输出位置，或确认不再需要它后加 --force 重新运行。")
+
+    def move_aside(self, folder: str | os.PathLike, patterns: tuple[str, ...]) -> list[Path]:
+        """Move files matching ``patterns`` in ``folder`` left from before this run into folder/旧文件."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            return []
+        # older than the run and not written by it (a forked writer's files are newer)
+        stale = sorted({p for pattern in patterns for p in folder.glob(pattern)
+                        if p.is_file() and not p.name.startswith((".~", "~$"))
+                        and p.resolve() not in self.written and p.stat().st_mtime < self.started})
+        moved = []
+        for path in stale:
+            target = ensure_dir(folder / ASIDE) / path.name
+            n = 2
+            while target.exists():
+                target = folder / ASIDE / f"{path.stem} ({n}){path.suffix}"
+                n += 1
+            os.replace(path, target)
+            moved.append(target)
+        return moved
+
+
+# One run per process (the CLI); a module variable, not a context variable, so
+# writer threads and forked writers see it too.
+_RUN: OutputRun | None = None
+
+
+@contextlib.contextmanager
+def output_run(force: bool = False) -> Iterator[OutputRun]:
+    """Within this block atomic_path refuses to replace a workbook or document a person may have made."""
+    global _RUN
+    # two seconds' grace: coarse file times (FAT) must not make this run's files look old
+    previous, _RUN = _RUN, OutputRun(force=force, started=time.time() - 2)
+    try:
+        yield _RUN
+    finally:
+        _RUN = previous
+
+
+def output_file(path: str | os.PathLike, suffixes: tuple[str, ...], what: str = "输出文件") -> Path:
+    """``-o`` as given: the extension added when missing, refused when it names another type."""
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{path} 是一个文件夹，这里需要的是文件名（如 {path / ('新建' + suffixes[0])}）")
+    suffix = path.suffix.lower()
+    if suffix in suffixes:
+        return path
+    if suffix in _KNOWN_SUFFIXES:
+        raise UsageError(f"{what}“{path.name}”的扩展名不对：应为 {' 或 '.join(suffixes)}")
+    return path.with_name(path.name + suffixes[0])

@@ -8,6 +8,7 @@ even when it fails, so every expected PDF is checked to exist and be non-empty.
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ from pathlib import Path
 from toolkit.errors import ToolkitError, UsageError
 from toolkit.io.fsutil import ensure_dir
 
-_FONTS_CONF = Path(__file__).resolve().parents[1] / "data" / "fonts.conf"
+_FONTS_CONF = Path(str(importlib.resources.files("toolkit") / "data" / "fonts.conf"))
 _WINDOWS_PATHS = (r"C:\Program Files\LibreOffice\program\soffice.exe",
                   r"C:\Program Files (x86)\LibreOffice\program\soffice.exe")
 _MAC_PATH = "/Applications/LibreOffice.app/Contents/MacOS/soffice"

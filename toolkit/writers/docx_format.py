@@ -422,9 +422,9 @@ def finish_document(doc, *, author: str = "", title: str | None = None,
 
 def set_properties(doc, *, title: str, author: str, created: dt.datetime | None = None) -> None:
     """The document's own properties, not python-docx's ("python-docx", 2013)."""
-    when = created or dt.datetime.now(dt.timezone.utc)
+    when = created or dt.datetime.now(dt.UTC)
     if when.tzinfo is not None:  # python-docx writes the value as UTC ("…Z")
-        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
     props = doc.core_properties
     props.title = title
     props.author = author

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib.resources
 import io
 import json
 import os
@@ -39,7 +40,17 @@ from toolkit.io.fsutil import atomic_path, ensure_dir, inside, safe_filename
 from toolkit.schema.variables import PROVIDED, example_context
 from toolkit.writers.docx_format import finish_document
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "docx_templates"
+
+def _template_dir() -> Path:
+    # Package data (setup.cfg maps toolkit.templates onto docx_templates/), so an
+    # installed wheel finds them as well as the source tree.
+    try:
+        return Path(str(importlib.resources.files("toolkit.templates")))
+    except ModuleNotFoundError:  # a source checkout that was never installed
+        return Path(__file__).resolve().parents[2] / "docx_templates"
+
+
+TEMPLATE_DIR = _template_dir()
 # (document name used in output files, template file name)
 DOCUMENTS: tuple[tuple[str, str], ...] = (
     ("情况报告", "情况报告.docx"),

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import os
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,7 +39,14 @@ from toolkit.schema.workbooks import (
     choice_lists,
 )
 
-INPUT_ROWS = 2000  # rows prepared with formats and validation on each list sheet
+# Rows prepared with validation on each list sheet. LibreOffice keeps validation
+# only up to 1000 rows below the last used row when it saves, so more would not
+# survive a round trip through LibreOffice or WPS.
+INPUT_ROWS = 1000
+# A number too large to be a date (20230825, as people type dates) shows as typed:
+# with a plain date format Excel shows ##### and LibreOffice #FMT.
+DATE_FORMAT = "[<=2958465]yyyy-m-d;0"
+LAST_COLUMN = 16383  # XFD
 FONT = "宋体"
 HEADER_FILL = "#9E1B1B"
 FORM_FILL = "#F3E7D3"
@@ -76,7 +85,10 @@ class _Formats:
         self.number = wb.add_format({**base, "border": 1, "border_color": "#BFBFBF",
                                      "locked": False, "align": "center"})
         self.date = wb.add_format({**base, "border": 1, "border_color": "#BFBFBF", "locked": False,
-                                   "num_format": "yyyy-m-d", "align": "center"})
+                                   "num_format": DATE_FORMAT, "align": "center"})
+        # right of a table: people add their own columns there, and a row can only
+        # be inserted or deleted (Excel, WPS, LibreOffice) when none of its cells is locked
+        self.free = wb.add_format({**base, "locked": False})
         self.plain = wb.add_format({**base, "text_wrap": True})
         self.bold = wb.add_format({**base, "bold": True, "text_wrap": True})
         self.table_header = wb.add_format({**base, "bold": True, "bg_color": FORM_FILL, "border": 1,
@@ -121,9 +133,9 @@ def _validation(col: Column, lists: dict[str, tuple[str, ...]]) -> dict | None:
     if col.type is T.DATE:
         return {"validate": "date", "criteria": "between", "minimum": dt.date(1950, 1, 1),
                 "maximum": dt.date(2100, 12, 31), "input_title": title,
-                "input_message": (message + "。日期格式如 2023-8-25")[:250],
+                "input_message": (message + "。日期如 2023-8-25 或 20230825")[:250],
                 "error_type": "warning", "error_title": "日期格式",
-                "error_message": "请填写日期，如 2023-8-25。点“是”保留输入。"}
+                "error_message": "请填写日期，如 2023-8-25。写成 20230825 或 2023年8月25日 也能识别，点“是”保留输入。"}
     if col.type is T.DEADLINE:
         return {"validate": "any", "input_title": title,
                 "input_message": f"填写日期（如 2023-12-31），或填写“{LONG_TERM}”"}
@@ -173,6 +185,13 @@ def _write_list(wb, ws, sheet: Sheet, rows: Rows, fmts: _Formats, lists) -> None
         rule = _validation(col, lists)
         if rule:
             ws.data_validation(1, c, INPUT_ROWS, c, rule)
+    # Cells right of the table are unlocked (LibreOffice cannot insert or delete rows
+    # otherwise). XlsxWriter would stretch the sheet's <dimension> to column XFD for
+    # that column format, and readers size their grid from it (rows × 16,384 cells):
+    # the dimension keeps to the table.
+    used = ws.dim_colmax
+    ws.set_column(ncols, LAST_COLUMN, 10, fmts.free)
+    ws.dim_colmax = used
     ws.set_row(0, 30)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, 0, ncols - 1)
@@ -242,16 +261,34 @@ def _type_text(col: Column, lists) -> str:
 INTRO = (
     "本表用于支部填报组织生活会相关材料。填好后可生成《情况报告》《对照检查材料》《整改清单》，"
     "并报送上级党组织汇总。",
-    "一、请在白色单元格中填写，表头（深红色行）和“基本信息”的 A 列请勿改动；列的顺序可以调整，可以在右侧增加自己的列。",
+    "一、请在白色单元格中填写，表头（深红色行）和“基本信息”的 A 列请勿改动；列的顺序可以调整，可以插入、删除行，可以在右侧增加自己的列。",
     "二、日期可以写成 2023-8-25、2023/8/25、2023.8.25、2023年8月25日 或 20230825；“是/否”可以写 √/×。",
     "三、带下拉箭头的单元格请从列表中选择；把鼠标停在表头上可以看到填写提示。",
-    "四、填好后检查：在命令行运行 orglife check 本文件.xlsx，或在启用宏的版本中点“检查填写”按钮；"
-    "检查会一次列出所有问题，并指明工作表和单元格。",
-    "五、生成材料：运行 orglife render 本文件.xlsx -o 输出文件夹，或点“生成材料”按钮。"
-    "使用 WPS 或 LibreOffice 时按钮不可用，请把本文件拖到随模板下发的“生成材料.cmd”上，效果相同。",
+    "四、填好后检查：在启用宏的版本（.xlsm）中点本页的“检查填写”按钮，检查结果写在“检查结果”工作表里，"
+    "一次列出所有问题，并指明工作表和单元格。",
+    "五、生成材料：点“生成材料”按钮，材料生成在本文件旁边的文件夹里。使用 WPS、LibreOffice 或不带按钮的 .xlsx 时，"
+    "先保存并关闭本文件，再把它拖到随表下发的“生成材料.cmd”图标上：会先检查，没有错误就生成材料，效果与按钮相同。",
     "六、问题清单中的每个问题都应在整改台账中有至少一条整改措施，整改台账的“问题编号”须与问题清单一致。",
     "七、" + TALLY_RULE_TEXT,
 )
+
+
+LINE_HEIGHT = 15  # points per line of 11 pt 宋体 / Noto CJK, as LibreOffice and WPS lay it out
+
+
+def _text_width(text: str) -> float:
+    """Width in Excel column units: a CJK character takes about two."""
+    return sum(2.1 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def _height_for(texts_and_widths: Sequence[tuple[str, float]], minimum: float = LINE_HEIGHT + 3) -> float:
+    """A row height that shows every wrapped text whole. LibreOffice does not fit
+    rows to wrapped text when it opens an .xlsx, and nobody fits merged cells."""
+    lines = 1
+    for text, width in texts_and_widths:
+        usable = max(width - 1.5, 1)
+        lines = max(lines, sum(max(1, math.ceil(_text_width(part) / usable)) for part in str(text).split("\n")))
+    return max(minimum, lines * LINE_HEIGHT + 4)
 
 
 def _write_instructions(ws, sheets: Sequence[Sheet], lists, fmts: _Formats, title: str,
@@ -264,7 +301,7 @@ def _write_instructions(ws, sheets: Sequence[Sheet], lists, fmts: _Formats, titl
     r = 1
     for line in intro:
         ws.merge_range(r, 0, r, len(widths) - 1, line, fmts.plain)
-        ws.set_row(r, max(36, 16 * (len(line) // 70 + 1)))  # a long rule gets the lines it needs
+        ws.set_row(r, _height_for([(line, sum(widths))]))
         r += 1
     r += 1
     heads = ("工作表", "字段", "是否必填", "类型 / 可选值", "填写说明", "示例")
@@ -286,15 +323,16 @@ def _write_instructions(ws, sheets: Sequence[Sheet], lists, fmts: _Formats, titl
                      col.help, "" if example in (None, "") else str(example))
             for c, v in enumerate(cells):
                 ws.write_string(r, c, v, fmts.table_cell)
+            ws.set_row(r, _height_for(list(zip(cells, widths))))
             r += 1
     if extra:
         r += 1
-        ws.write_string(r, 0, "材料质量提示（只提醒，不影响生成）", fmts.bold)
+        ws.merge_range(r, 0, r, len(widths) - 1, "材料质量提示（只提醒，不影响生成）", fmts.bold)
         r += 1
         for rule, why in extra:
             ws.merge_range(r, 0, r, 2, rule, fmts.table_cell)
             ws.merge_range(r, 3, r, len(widths) - 1, why, fmts.table_cell)
-            ws.set_row(r, 32)
+            ws.set_row(r, _height_for([(rule, sum(widths[:3])), (why, sum(widths[3:]))]))
             r += 1
     ws.repeat_rows(header_row)
     _page_setup(ws, landscape=True)
@@ -371,8 +409,8 @@ CYCLE_INTRO = (
     "二、“支部名册”每个支部一行，“支部编号”须唯一；“党员名册”列出各支部党员，下发时预填到各支部的参会人员表。",
     "三、“问题类别”一行一个，不填则使用默认的理论学习、政治素质、能力本领、担当作为、工作作风、廉洁自律六个方面。"
     "“专项剖析项目”列出各支部都要填写的专项检视剖析，下发后成为支部填报表“专项剖析”的下拉选项（典型案例剖析始终可选）。",
-    "四、填好后运行 orglife distribute 周期设置.xlsx -o 下发文件夹，为每个支部生成预填好的填报表；"
-    "回收后运行 orglife collect 回收文件夹 --cycle 周期设置.xlsx -o 汇总文件夹。",
+    "四、填好后交给管理本工具的同志，为每个支部生成预填好的填报表下发。回收后把放回收文件的文件夹（或邮箱下载的 .zip）"
+    "拖到“汇总.cmd”图标上（把本文件放在“汇总.cmd”旁边），或在汇总台中点“汇总回收文件”按钮，即可汇总。",
 )
 
 
