@@ -153,7 +153,7 @@ def report_template():
     _p(doc, "{%p endif %}")
     _p(doc, "{%p if talks %}")
     _p(doc, "{{ prep_lead.talk }}开展谈心谈话。会前共开展谈心谈话{{ talk_count }}人次{% if talk_pairs %}，"
-            "其中{{ talk_pairs }}{% endif %}，涉及{{ talk_people }}名同志，谈话中既谈自身不足，也指出对方的问题。")
+            "其中{{ talk_pairs }}{% endif %}，谈话涉及{{ talk_people }}名同志。")
     _p(doc, "{%p endif %}")
     _p(doc, "{{ prep_lead.material }}撰写检视材料。支部班子在{% if opinions %}梳理意见建议{% if talks %}和谈心谈话情况"
             "{% endif %}{% else %}自我检视{% endif %}的基础上，形成班子对照检查材料，查摆支部班子问题"
@@ -196,7 +196,8 @@ def report_template():
     _p(doc, "{%p endfor %}")
     _p(doc, "{%p if personal_problem_count %}")
     _p(doc, "党员个人查摆的{{ personal_problem_count }}条问题涉及{{ personal_people }}名党员，主要集中在"
-            "{{ personal_categories }}等方面，由本人在个人对照检查中作了剖析，并提出了整改措施。")
+            "{{ personal_categories }}等方面，由本人在个人对照检查中作了剖析{% if personal_unplanned %}，"
+            "其中{{ personal_unplanned }}条尚未制定整改措施{% else %}，并逐条制定了整改措施{% endif %}。")
     _p(doc, "{%p endif %}")
 
     _p(doc, "{{ rsec.measures }}、整改落实措施", STYLE.h1)

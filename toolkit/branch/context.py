@@ -433,6 +433,7 @@ def _measures(rows: list[dict], problems: list[dict], category_order: list[str])
         "done_count": sum(1 for r in measures if r.get("status") == "已完成"),
         # a problem with no measure yet: the report must not claim every problem has one
         "unplanned_count": sum(1 for r in problems if r.get("pid") not in covered),
+        "personal_unplanned": sum(1 for r in problems if r.get("level") == PERSONAL and r.get("pid") not in covered),
     }
 
 

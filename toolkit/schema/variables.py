@@ -134,6 +134,7 @@ VARIABLES: tuple[Var, ...] = (
     V("long_term_count", "整改时限为“长期坚持”的措施条数", 2),
     V("dated_count", "有具体整改时限的措施条数", 10),
     V("unplanned_count", "还没有整改措施的问题数", 0),
+    V("personal_unplanned", "其中党员个人问题还没有整改措施的条数", 0),
     V("done_count", "完成状态为“已完成”的措施条数", 3),
     V("previous", "上一次组织生活会问题的整改情况，每个问题一项（同一问题的多条措施合在一起）", fields=(
         V("index", "序号", 1), V("pid", "问题编号", "P01"), V("category", "问题类别", "理论学习"),

@@ -318,6 +318,8 @@ def _problems(w: _Writer, result: CollectResult) -> None:
         head = f"（{cn_number(i)}）{label}。"
         body = f"共{len(items)}条，占{percent(len(items), fig['问题'])}。"
         examples = representative(items, EXAMPLES_PER_CATEGORY, quoted)
+        if not examples:  # every problem of the category is a member's own: counted, never quoted
+            body += "均为党员个人查摆的问题。"
         for k, (org, p, shared) in enumerate(examples, start=1):
             body += f"{lead(k) if len(examples) > 1 else ''}{_sentence(p.summary)}"
             detail = excerpt(re.sub(r"^(比如|例如|如)[，,：:]?", "", (p.detail or "").strip().replace("\n", "")))
@@ -328,9 +330,8 @@ def _problems(w: _Writer, result: CollectResult) -> None:
         w.h2_lead(head, body)
 
 
-def _rectification(w: _Writer, result: CollectResult) -> None:
+def _progress_sentence(result: CollectResult) -> str:
     fig = result.figures
-    w.h1("整改落实情况")
     countable = fig["措施"] - fig["长期坚持"]
     long_term = f"（长期坚持的{fig['长期坚持']}条不计入）" if fig["长期坚持"] else ""
     # Zero counts are left out: the next paragraph already says when nothing is overdue.
@@ -341,9 +342,14 @@ def _rectification(w: _Writer, result: CollectResult) -> None:
                                f"已超过整改时限仍未完成{fig['逾期']}条" if fig["逾期"] else "") if t)
     if due:
         rest = f"{rest}；未完成的措施中，{due}" if rest else due
-    w.para(f"各党支部针对查摆出的问题共制定整改措施{fig['措施']}条。截至{format_date(result.as_of)}，"
-           f"已完成{fig['已完成']}条，整改完成率{percent(fig['已完成'], countable)}{long_term}"
-           + (f"；{rest}。" if rest else "。"))
+    return (f"各党支部针对查摆出的问题共制定整改措施{fig['措施']}条。截至{format_date(result.as_of)}，"
+            f"已完成{fig['已完成']}条，整改完成率{percent(fig['已完成'], countable)}{long_term}"
+            + (f"；{rest}。" if rest else "。"))
+
+
+def _rectification(w: _Writer, result: CollectResult) -> None:
+    w.h1("整改落实情况")
+    w.para(_progress_sentence(result))
     overdue = Counter()
     for rec in result.branches:
         n = sum(1 for m in rec.measures if measure_status(m.deadline, m.status, m.done_date, result.as_of) == ST_OVERDUE)
