@@ -226,7 +226,7 @@ def check_template():
     _title(doc, "check")
     _p(doc, "", STYLE.no_indent)
     _p(doc, "{% if basis %}按照{{ basis }}要求，{% else %}按照上级党组织的部署，{% endif %}"
-            "今天我们{{ theme_clause }}召开{{ meeting_name }}。"
+            "今天，{{ org }}{{ theme_clause }}召开{{ meeting_name }}。"
             "支部班子对照党章党规和上级要求，联系支部工作实际查找问题、剖析根源、明确整改方向。"
             "现在，我代表支部班子作对照检查，请同志们批评指正。")
 
