@@ -33,7 +33,8 @@ each marked on its row with a comment starting "planted warning":
   each one a problem would change the documents' golden texts.
 
 相互批评, 专项剖析 (a 典型案例剖析 each) and 民主评议计票 (ZB01–ZB03, which held 民主评议)
-are kept in ``_MEETING_SHEETS`` and merged into BRANCHES; the documents do not print them yet.
+are kept in ``_MEETING_SHEETS`` and merged into BRANCHES; the 对照检查材料 prints the
+专项剖析 and the 情况报告 counts the 相互批评.
 
 Repeated problems, 2022 -> 2023 (same branch, same 问题类别). Close rewordings of the
 问题概述, one per reporting branch: ZB01 P01->P01 理论学习, ZB02 P01->P04 工作作风,
