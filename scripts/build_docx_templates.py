@@ -90,16 +90,16 @@ def _slim(doc) -> None:
             package.rels.pop(rid)
 
 
-def _title(doc, first: str, flag: str, second: str):
-    """A title that breaks into two lines (Shift+Enter in Word) only when it is too long for one.
+def _title(doc, key: str):
+    """The document's title lines (context ``titles``), joined by line breaks (Shift+Enter in Word).
 
-    The break sits at a meaning boundary chosen here, not wherever the line
-    happens to end; the context's title_break says whether this title needs it.
+    The context breaks a long title between its parts (organisation, theme,
+    meeting, document), at a meaning boundary, never wherever the line ends.
     """
     para = doc.add_paragraph(style=doc.styles[STYLE.title])
-    para.add_run(first + f"{{% if title_break.{flag} %}}")
+    para.add_run(f"{{% for line in titles.{key} %}}{{{{ line }}}}{{% if not loop.last %}}")
     para.add_run().add_break()
-    para.add_run("{% endif %}" + second)
+    para.add_run("{% endif %}{% endfor %}")
     return para
 
 
@@ -124,50 +124,57 @@ def _attachment_note(doc) -> None:
 
 def report_template():
     doc = _new("情况报告")
-    _title(doc, "关于召开{{ year }}年度", "report", "{{ meeting_type }}情况的报告")
+    _title(doc, "report")
     _p(doc, "", STYLE.no_indent)
     _p(doc, "{{ superior }}：", STYLE.addressee)
     _p(doc, "{% if basis %}根据{{ basis }}要求，{% else %}按照上级党组织的统一安排，{% endif %}"
-            "{{ org }}于{{ meeting_date }}以“{{ theme }}”为主题召开了{{ meeting_type }}。"
+            "{{ org }}于{{ meeting_date }}{{ theme_clause }}召开了{{ meeting_name }}。"
             "现将有关情况报告如下：")
 
-    _p(doc, "一、会前准备情况", STYLE.h1)
+    _p(doc, "{%p if previous %}")
+    _p(doc, "{{ rsec.previous }}、上一次组织生活会查摆问题整改落实情况", STYLE.h1)
+    _p(doc, "上一次组织生活会查摆的{{ previous_count }}个问题{% if previous_text %}，"
+            "{{ previous_text }}{% endif %}。{% if previous_open %}尚未完成的问题中，"
+            "{% for p in previous_open %}“{{ p.summary }}”的问题{{ p.status }}{% if p.text %}，{{ p.text }}{% endif %}"
+            "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}{% endif %}")
+    _p(doc, "{%p endif %}")
+
+    _p(doc, "{{ rsec.preparation }}、会前准备情况", STYLE.h1)
     _p(doc, "{%p if studies %}")
-    _p(doc, "{{ prep_lead.study }}认真组织学习研讨。会前，支部{% if study_forms %}以{{ study_forms }}等形式{% endif %}组织学习"
-            "{{ study_count }}次{% if study_participants %}，参加学习{{ study_participants }}人次{% endif %}，"
-            "学习内容包括：{{ study_topics }}。通过学习，党员对会议主题的理解更加深入，"
-            "为开好本次会议做好了思想准备。")
+    _p(doc, "{{ prep_lead.study }}组织学习研讨。会前，支部{% if study_forms %}采取{{ study_forms }}等形式，{% endif %}"
+            "开展学习研讨{{ study_count }}次{% if study_participants %}、{{ study_participants }}人次参加{% endif %}，"
+            "主要内容有：{{ study_topics }}。")
     _p(doc, "{%p endif %}")
     _p(doc, "{%p if opinions %}")
     _p(doc, "{{ prep_lead.opinion }}广泛听取意见建议。支部{% if opinion_methods %}采取{{ opinion_methods }}等方式，"
-            "{% endif %}{% if opinion_sources %}面向{{ opinion_sources }}{% endif %}征求对支部班子和党员的意见建议，"
-            "共征求到意见建议{{ opinion_count }}条{% if opinion_adopted %}，经逐条梳理，"
-            "纳入问题清单{{ opinion_adopted }}条{% endif %}。")
+            "{% endif %}{% if opinion_sources %}向{{ opinion_sources }}{% endif %}征求对支部班子和党员的意见建议，"
+            "共征求到意见建议{{ opinion_count }}条{% if opinion_adopted %}，梳理后纳入问题清单{{ opinion_adopted }}条"
+            "{% endif %}。")
     _p(doc, "{%p endif %}")
     _p(doc, "{%p if talks %}")
-    _p(doc, "{{ prep_lead.talk }}认真开展谈心谈话。支部书记带头谈，支委委员之间、支委委员与党员之间、"
-            "党员与党员之间面对面交流思想、互提意见，共开展谈心谈话{{ talk_count }}人次，"
-            "既谈自身不足，也坦诚指出对方的问题，为会上开展批评和自我批评打下了基础。")
+    _p(doc, "{{ prep_lead.talk }}开展谈心谈话。会前共开展谈心谈话{{ talk_count }}人次{% if talk_pairs %}，"
+            "其中{{ talk_pairs }}{% endif %}，谈话涉及{{ talk_people }}名同志。")
     _p(doc, "{%p endif %}")
-    _p(doc, "{{ prep_lead.material }}精心撰写检视材料。支部班子围绕会议主题，把征求到的意见、"
-            "谈心谈话中提出的问题和自我检视发现的问题汇总梳理，形成班子对照检查材料；"
-            "党员结合个人思想和工作实际撰写发言提纲，由支部书记逐一审阅把关。")
+    _p(doc, "{{ prep_lead.material }}撰写检视材料。支部班子在{% if opinions %}梳理意见建议{% if talks %}和谈心谈话情况"
+            "{% endif %}{% else %}自我检视{% endif %}的基础上，形成班子对照检查材料，查摆支部班子问题"
+            "{{ branch_problem_count }}条{% if personal_problem_count %}；{{ personal_people }}名党员撰写了个人对照检查材料，"
+            "查摆个人问题{{ personal_problem_count }}条{% endif %}。")
     _p(doc, "{%p for para in prep_extra %}")
     _p(doc, "{{ para }}")
     _p(doc, "{%p endfor %}")
 
-    _p(doc, "二、会议召开情况", STYLE.h1)
+    _p(doc, "{{ rsec.meeting }}、会议召开情况", STYLE.h1)
     _p(doc, "{{ meeting_date }}，{{ org }}{% if place %}在{{ place }}{% endif %}召开{{ meeting_type }}，"
-            "会议由{{ host }}同志主持。支部应到党员{{ expected }}人、实到{{ present }}人"
+            "会议由{{ host }}同志主持。应到党员{{ expected }}人、实到{{ present }}人"
             "{% if absent_text %}，{{ absent_text }}{% endif %}。{% if guest_text %}{{ guest_text }}。{% endif %}")
     _p(doc, "{%p if agenda %}")
     _p(doc, "会议共有{{ agenda_count_cn }}项议程：{% for a in agenda %}{{ a.lead }}{{ a.text }}"
             "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}")
     _p(doc, "{%p endif %}")
-    _p(doc, "会上，支部书记代表支部委员会作对照检查，通报了支部班子查摆的问题和整改打算；"
-            "党员逐一发言，联系思想和工作实际剖析自身不足，并相互提出批评意见。大家直面问题、不遮不掩，"
-            "批评意见具体中肯，被批评的同志虚心接受、表示认真整改，会议达到了统一思想、增进团结、"
-            "促进工作的目的。")
+    _p(doc, "会上，{% if secretary %}支部书记{{ secretary }}同志{% else %}支部书记{% endif %}代表支部委员会作对照检查，"
+            "通报了支部班子查摆的{{ branch_problem_count }}个问题{% if previous %}和上一次整改落实情况{% endif %}；"
+            "党员逐一作个人对照检查发言{% if criticism_count %}，相互提出批评意见，共开展相互批评{{ criticism_count }}人次"
+            "{% else %}，开展批评和自我批评{% endif %}。")
     _p(doc, "{%p if appraisal %}")
     _p(doc, "会议按照规定程序开展了民主评议党员，{{ appraisal.text }}。")
     _p(doc, "{%p endif %}")
@@ -175,30 +182,36 @@ def report_template():
     _p(doc, "{{ para }}")
     _p(doc, "{%p endfor %}")
 
-    _p(doc, "三、查摆问题情况", STYLE.h1)
-    _p(doc, "通过会前征求意见、谈心谈话、自我检视和会上相互批评，支部共查摆问题{{ problem_count }}条，"
-            "其中支部班子{{ branch_problem_count }}条、党员个人{{ personal_problem_count }}条，"
-            "涉及{{ category_count_cn }}个方面。")
+    _p(doc, "{{ rsec.problems }}、查摆问题情况", STYLE.h1)
+    _p(doc, "{% if personal_problem_count and branch_problem_count %}支部共查摆问题{{ problem_count }}条，"
+            "其中支部班子{{ branch_problem_count }}条、党员个人{{ personal_problem_count }}条。"
+            "{% elif personal_problem_count %}支部共查摆问题{{ problem_count }}条，均为党员个人问题。"
+            "{% else %}支部共查摆支部班子问题{{ branch_problem_count }}条。{% endif %}"
+            "{% if categories %}支部班子的问题涉及{{ category_count_cn }}个方面：{% endif %}")
     _p(doc, "{%p for c in categories %}")
     _p(doc, "（{{ c.num }}）{{ c.heading }}", STYLE.h2)
     _p(doc, "{%p for p in c.problems %}")
-    _p(doc, "{{ p.lead }}{{ p.summary }}{% if p.owner %}（{{ p.owner }}）{% endif %}。{{ p.detail }}")
+    _p(doc, "{{ p.lead }}{{ p.summary }}。{{ p.detail }}")
     _p(doc, "{%p endfor %}")
     _p(doc, "{%p endfor %}")
+    _p(doc, "{%p if personal_problem_count %}")
+    _p(doc, "党员个人查摆的{{ personal_problem_count }}条问题涉及{{ personal_people }}名党员，主要集中在"
+            "{{ personal_categories }}等方面，由本人在个人对照检查中作了剖析{% if personal_unplanned %}，"
+            "其中{{ personal_unplanned }}条尚未制定整改措施{% else %}，并逐条制定了整改措施{% endif %}。")
+    _p(doc, "{%p endif %}")
 
-    _p(doc, "四、整改落实措施", STYLE.h1)
+    _p(doc, "{{ rsec.measures }}、整改落实措施", STYLE.h1)
     _p(doc, "{%p if measures %}")
-    _p(doc, "针对查摆出的问题，支部逐条研究整改办法，共制定整改措施{{ measure_count }}条，"
-            "明确了责任人和整改时限，形成整改清单{% if long_term_count %}，"
-            "其中需长期坚持的{{ long_term_count }}条{% endif %}。主要措施如下：")
-    _p(doc, "{%p for m in measures %}")
-    _p(doc, "{{ m.seq }}.{{ m.measure }}责任人：{{ m.owner }}，整改时限：{{ m.deadline }}。")
-    _p(doc, "{%p endfor %}")
+    _p(doc, "针对查摆出的问题，支部共制定整改措施{{ measure_count }}条，每条明确了责任人和整改时限"
+            "{% if long_term_count and dated_count %}，其中限期完成的{{ dated_count }}条、需长期坚持的{{ long_term_count }}条"
+            "{% elif long_term_count %}，均需长期坚持{% endif %}{% if done_count %}，目前已完成{{ done_count }}条{% endif %}。"
+            "{% if unplanned_count %}还有{{ unplanned_count }}个问题尚未制定整改措施，支部将抓紧研究确定。{% endif %}"
+            "具体措施见附件整改清单。")
     _p(doc, "{%p else %}")
-    _p(doc, "针对查摆出的问题，支部正在逐条研究制定整改措施，明确责任人和整改时限后形成整改清单。")
+    _p(doc, "针对查摆出的问题，支部正在研究制定整改措施，明确责任人和整改时限后形成整改清单。")
     _p(doc, "{%p endif %}")
     _p(doc, "{%p if directions %}")
-    _p(doc, "下一步，支部将在以下几个方面持续用力，推动整改落到实处：")
+    _p(doc, "下一步，支部将重点抓好以下几个方面：")
     _p(doc, "{%p for d in directions %}")
     _p(doc, "{{ d.lead }}{{ d.title }}。{{ d.content }}")
     _p(doc, "{%p endfor %}")
@@ -210,37 +223,51 @@ def report_template():
 
 def check_template():
     doc = _new("对照检查材料")
-    _title(doc, "{{ org }}", "check", "{{ year }}年度{{ meeting_type }}对照检查材料")
+    _title(doc, "check")
     _p(doc, "", STYLE.no_indent)
     _p(doc, "{% if basis %}按照{{ basis }}要求，{% else %}按照上级党组织的部署，{% endif %}"
-            "支部班子围绕“{{ theme }}”这一主题，在认真学习、广泛征求意见、深入谈心谈话的基础上，"
-            "对照党章党规和上级要求，联系支部工作实际查找问题、剖析根源、明确整改方向。"
-            "现将对照检查情况报告如下，请同志们批评指正。")
+            "今天，{{ org }}{{ theme_clause }}召开{{ meeting_name }}。"
+            "支部班子对照党章党规和上级要求，联系支部工作实际查找问题、剖析根源、明确整改方向。"
+            "现在，我代表支部班子作对照检查，请同志们批评指正。")
 
     _p(doc, "{%p if previous %}")
     _p(doc, "{{ sec.previous }}、上一次组织生活会问题整改落实情况", STYLE.h1)
-    _p(doc, "上一次组织生活会共查摆问题{{ previous_count }}条{% if previous_text %}，目前{{ previous_text }}"
+    _p(doc, "上一次组织生活会查摆问题{{ previous_count }}个{% if previous_text %}，目前{{ previous_text }}"
             "{% endif %}。逐项情况如下：")
     _p(doc, "{%p for p in previous %}")
-    _p(doc, "{{ p.index }}.{{ p.summary }}。{% for m in p.measures %}{% if m.measure %}整改措施：{{ m.measure }}{% endif %}"
-            "{% if m.effect %}整改成效：{{ m.effect }}{% endif %}{% if m.status %}（{{ m.status }}）{% endif %}{% endfor %}")
+    _p(doc, "{{ p.index }}.{{ p.summary }}{% if p.status_text %}（{{ p.status_text }}）{% endif %}。"
+            "{% if p.measures_text %}整改措施：{{ p.measures_text }}。{% endif %}"
+            "{% if p.effects_text %}整改成效：{{ p.effects_text }}。{% endif %}")
     _p(doc, "{%p endfor %}")
     _p(doc, "{%p endif %}")
 
+    _p(doc, "{{ sec.preparation }}、会前准备情况", STYLE.h1)
+    _p(doc, "会前，支部{% if study_count %}开展学习研讨{{ study_count }}次，{% endif %}"
+            "{% if opinion_count %}征求意见建议{{ opinion_count }}条，{% endif %}"
+            "{% if talk_count %}开展谈心谈话{{ talk_count }}人次，{% endif %}"
+            "在此基础上查摆问题、剖析根源，形成本对照检查材料。")
+
     _p(doc, "{{ sec.problems }}、存在的问题", STYLE.h1)
-    _p(doc, "支部班子紧扣会议主题，把自己摆进去、把职责摆进去、把工作摆进去，从{{ category_count_cn }}个方面"
-            "查摆出问题{{ problem_count }}条，其中支部班子{{ branch_problem_count }}条、"
-            "党员个人{{ personal_problem_count }}条。")
+    _p(doc, "{% if categories %}支部班子紧扣会议主题，把自己摆进去、把职责摆进去、把工作摆进去，"
+            "从{{ category_count_cn }}个方面查摆出问题{{ branch_problem_count }}条。"
+            "{% else %}本次支部班子未单独查摆问题。{% endif %}")
     _p(doc, "{%p for c in categories %}")
     _p(doc, "{{ c.index }}.{{ c.heading }}", STYLE.h3)
     _p(doc, "{%p for p in c.problems %}")
-    _p(doc, "{{ p.lead }}{{ p.summary }}{% if p.owner %}（{{ p.owner }}）{% endif %}。{{ p.detail }}")
+    _p(doc, "{{ p.lead }}{{ p.summary }}。{{ p.detail }}")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endfor %}")
+
+    _p(doc, "{%p for a in analyses %}")
+    _p(doc, "{{ a.num }}、{{ a.heading }}", STYLE.h1)
+    _p(doc, "{%p for e in a.entries %}")
+    _lead_p(doc, "{{ e.lead }}", "{{ e.content }}")
     _p(doc, "{%p endfor %}")
     _p(doc, "{%p endfor %}")
 
     _p(doc, "{%p if causes %}")
     _p(doc, "{{ sec.causes }}、原因剖析", STYLE.h1)
-    _p(doc, "对照查摆出的问题，支部班子从思想、党性、作风等方面深挖根源，主要有以下几点原因：")
+    _p(doc, "对照查摆出的问题，支部班子深挖根源，主要有以下几方面原因：")
     _p(doc, "{%p for c in causes %}")
     _lead_p(doc, "（{{ c.num }}）{{ c.aspect }}。", "{{ c.content }}")
     _p(doc, "{%p endfor %}")
@@ -249,7 +276,7 @@ def check_template():
     _p(doc, "{%p if directions %}")
     _p(doc, "{{ sec.directions }}、整改措施和努力方向", STYLE.h1)
     _p(doc, "针对以上问题，支部班子将从以下几个方面抓好整改{% if measure_count %}，"
-            "已制定具体整改措施{{ measure_count }}条，逐条明确责任人和整改时限（详见整改清单）{% endif %}：")
+            "具体整改措施{{ measure_count }}条见整改清单{% endif %}：")
     _p(doc, "{%p for d in directions %}")
     _lead_p(doc, "（{{ d.num }}）{{ d.title }}。", "{{ d.content }}")
     _p(doc, "{%p endfor %}")
@@ -288,7 +315,7 @@ def _cant_split(row) -> None:
 def list_template():
     doc = _new("整改清单", landscape=True)
     _p(doc, "附件", STYLE.attachment)
-    _p(doc, "{{ org }}{{ year }}年度{{ meeting_type }}整改清单", STYLE.title)
+    _title(doc, "list")
     _p(doc, "共查摆问题{{ problem_count }}条，制定整改措施{{ measure_count }}条"
             "{% if done_count %}，已完成{{ done_count }}条{% endif %}。"
             "{% set ns = namespace(cat=none, pid=none) %}", STYLE.no_indent)

@@ -18,6 +18,21 @@ def test_counts():
     assert (c["党员人数"], c["参评人数"], c["预备党员"]) == (5, 3, 1)
 
 
+def _leaders(data: dict) -> list[dict]:
+    """Leaders attending 以普通党员身份参加 are members of the meeting, graded by the ballots' majority."""
+    from toolkit.branch.appraisal import majority_grade
+
+    ballots = {b["姓名"]: b for b in data.get("民主评议计票", [])}
+    valid = data["基本信息"].get("有效票数")
+    out = []
+    for g in data.get("列席指导", []):
+        if g["参会方式"] == "以普通党员身份参加":
+            b = ballots.get(g["姓名"])
+            grade = majority_grade([b[k] for k in ("优秀", "合格", "基本合格", "不合格")], valid) if b and valid else None
+            out.append({"appraisal": grade, "category": "正式党员"})
+    return out
+
+
 def test_summary_table_from_collect(tmp_path, soffice):
     from two_cycles import current_cycle, cycle_workbook
 
@@ -34,8 +49,8 @@ def test_summary_table_from_collect(tmp_path, soffice):
     flat = re.sub(r"\s+", "", text)
     for n, data in enumerate(sd.BRANCHES.values(), start=1):
         assert data["基本信息"]["党组织名称"] in flat
-        c = appraisal_counts({"appraisal": m["民主评议等次"] or None, "category": m["党员类别"]}
-                             for m in data["参会人员"])
+        c = appraisal_counts([{"appraisal": m["民主评议等次"] or None, "category": m["党员类别"]}
+                              for m in data["参会人员"]] + _leaders(data))
         # 党员人数 参评人数 优秀 (优秀占比 skipped) 合格 基本合格 不合格 不评定 未填 [备注 figures]
         assert rows[n][:8] == [c["党员人数"], c["参评人数"], c["优秀"], c["合格"], c["基本合格"],
                                c["不合格"], c["不评定"], c["未填"]]

@@ -176,7 +176,7 @@ def test_pdf_pages_match_the_contents_page(cli_run, cycle):
     assert starts == sorted(starts) and len(set(starts)) == len(starts)
     for (_, name, _number), start in zip(listed, starts):
         text = page(start)
-        assert text.strip().startswith("关于"), f"page {start} should open {name}'s report"
+        assert text.strip().startswith(name + "关于"), f"page {start} should open {name}'s report"
         assert re.search(rf"—\s*{start}\s*—", text), f"page {start} should be numbered — {start} —"
         assert name in text
     # the numbers written into the file (what Word shows without updating fields) are the same

@@ -55,9 +55,11 @@ def expected_rows(data: dict) -> dict:
         deadline, status = m.get("整改时限"), m.get("完成状态")
         if status != "已完成" and status != "长期坚持" and isinstance(deadline, dt.date) and deadline < AS_OF:
             overdue += 1
+    # leaders attending 以普通党员身份参加 are members of the meeting, and were there
+    leaders = sum(1 for g in data.get("列席指导", []) if g["参会方式"] == "以普通党员身份参加")
     return {
-        "应到": len(members),
-        "实到": sum(1 for m in members if m["是否参会"] == "是"),
+        "应到": len(members) + leaders,
+        "实到": sum(1 for m in members if m["是否参会"] == "是") + leaders,
         "问题": len(problems),
         "类别": Counter(p["问题类别"] for p in problems),
         "措施": len(measures),

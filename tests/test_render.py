@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -162,16 +163,24 @@ def _first_line(text: str) -> str:
     return text.strip().split("\n")[0].rstrip("。；;，")
 
 
-def _problems_in_category_order(bid: str) -> list[dict]:
-    problems = raw(bid, "问题清单")
+def _problems_in_category_order(bid: str, level: str = "支部班子") -> list[dict]:
+    """The problems the 班子 materials print: the 班子's own, in category order."""
+    problems = [p for p in raw(bid, "问题清单") if p["层级"] == level]
     cats = list(sample_data.CYCLE["问题类别"])
     return sorted(problems, key=lambda p: cats.index(p["问题类别"]))
+
+
+def _heading_after(lines: list[str], start: str) -> str:
+    """The level-1 heading that follows ``start`` (its text after "X、")."""
+    i = next(n for n, line in enumerate(lines) if line.endswith(start))
+    nxt = next(line for line in lines[i + 1:] if re.match(r"^[一二三四五六七八九十]+、", line))
+    return nxt.split("、", 1)[1]
 
 
 @pytest.mark.parametrize("bid", BRANCH_IDS)
 def test_check_material_sections_hold_every_text_in_order(rendered, bid):
     lines = docx_lines(rendered[bid]["对照检查材料"])
-    problems = "\n".join(_section(lines, "、存在的问题", "、原因剖析"))
+    problems = "\n".join(_section(lines, "、存在的问题", "、" + _heading_after(lines, "、存在的问题")))
     expected = []
     for p in _problems_in_category_order(bid):
         expected.append(_first_line(p["问题概述"]))
@@ -185,19 +194,21 @@ def test_check_material_sections_hold_every_text_in_order(rendered, bid):
     previous = raw(bid, "上次整改情况")
     if previous:
         assert lines[3] == "一、上一次组织生活会问题整改落实情况"
-        _in_order("\n".join(_section(lines, "、上一次组织生活会问题整改落实情况", "、存在的问题")),
+        _in_order("\n".join(_section(lines, "、上一次组织生活会问题整改落实情况", "、会前准备情况")),
                   [_first_line(r["整改措施"]) for r in previous if r.get("整改措施")])
     else:
         assert not any("上一次组织生活会" in line for line in lines)
-        assert lines[3] == "一、存在的问题"
+        assert lines[3] == "一、会前准备情况"
 
 
 @pytest.mark.parametrize("bid", BRANCH_IDS)
 def test_report_counts_come_from_the_rows(rendered, bid):
     text = "\n".join(docx_lines(rendered[bid]["情况报告"]))
     members, problems = raw(bid, "参会人员"), raw(bid, "问题清单")
-    present = sum(1 for m in members if m["是否参会"] == "是")
-    assert f"应到党员{len(members)}人、实到{present}人" in text
+    # leaders attending as ordinary members are members of this meeting: counted, and present
+    leaders = sum(1 for g in raw(bid, "列席指导") if g["参会方式"] == "以普通党员身份参加")
+    present = sum(1 for m in members if m["是否参会"] == "是") + leaders
+    assert f"应到党员{len(members) + leaders}人、实到{present}人" in text
     for m in members:
         if m["是否参会"] != "是":
             assert m["姓名"] in text
@@ -213,11 +224,12 @@ def test_report_counts_come_from_the_rows(rendered, bid):
         assert f"共开展谈心谈话{len(raw(bid, '谈心谈话'))}人次" in text
     assert f"共制定整改措施{len(raw(bid, '整改台账'))}条" in text
     for guest in raw(bid, "列席指导"):
-        assert guest["姓名"] + "同志" in text
-    problem_part = "\n".join(_section(text.split("\n"), "三、查摆问题情况", "四、整改落实措施"))
+        assert guest["职务"] + guest["姓名"] + "同志" in text  # named with the title
+    problem_part = "\n".join(_section(text.split("\n"), "、查摆问题情况", "、整改落实措施"))
     _in_order(problem_part, [_first_line(p["问题概述"]) for p in _problems_in_category_order(bid)])
-    # Chinese numerals for category headings, in the workbook's category order
-    cats = [c for c in sample_data.CYCLE["问题类别"] if any(p["问题类别"] == c for p in problems)]
+    # Chinese numerals for category headings, in the workbook's category order (the 班子's problems)
+    cats = [c for c in sample_data.CYCLE["问题类别"]
+            if any(p["问题类别"] == c for p in _problems_in_category_order(bid))]
     _in_order(problem_part, [f"（{cn_number(i)}）{c}方面" for i, c in enumerate(cats, start=1)])
 
 
@@ -266,12 +278,13 @@ def test_pdf_text_has_title_and_counts(rendered, pdf_texts):
         org = sample_data.BRANCHES[bid]["基本信息"]["党组织名称"]
         problems = raw(bid, "问题清单")
         report = squash(pdf_texts[rendered[bid]["情况报告"]])
-        assert "关于召开2023年度专题组织生活会情况的报告" in report
+        assert f"{org}关于召开学习贯彻习近平新时代中国特色社会主义思想主题教育专题组织生活会情况的报告" in report
         assert f"共查摆问题{len(problems)}条" in report
-        assert f"应到党员{len(raw(bid, '参会人员'))}人" in report
+        leaders = sum(1 for g in raw(bid, "列席指导") if g["参会方式"] == "以普通党员身份参加")
+        assert f"应到党员{len(raw(bid, '参会人员')) + leaders}人" in report
         assert "—1—" in report
         check = squash(pdf_texts[rendered[bid]["对照检查材料"]])
-        assert f"{org}2023年度专题组织生活会对照检查材料" in check
+        assert f"{org}学习贯彻习近平新时代中国特色社会主义思想主题教育专题组织生活会对照检查材料" in check
         listing = squash(pdf_texts[rendered[bid]["整改清单"]])
         assert f"制定整改措施{len(raw(bid, '整改台账'))}条" in listing
 
@@ -304,10 +317,10 @@ def test_optional_parts_leave_no_trace(tmp_path):
     assert "到会指导" not in report and "列席" not in report
     preparation = report.split("一、")[1].split("二、")[0].replace("谈心谈话中", "")
     assert "民主评议" not in report and "议程" not in report and "谈心谈话" not in preparation
-    assert "二是广泛听取意见建议" in report and "三是精心撰写检视材料" in report
+    assert "二是广泛听取意见建议" in report and "三是撰写检视材料" in report
     lines = check.split("\n")
-    assert [line for line in lines if line[:2] in ("一、", "二、", "三、", "四、")] == [
-        "一、存在的问题", "二、原因剖析", "三、整改措施和努力方向"]
+    assert [line for line in lines if line[:2] in ("一、", "二、", "三、", "四、", "五、")] == [
+        "一、会前准备情况", "二、存在的问题", "三、原因剖析", "四、整改措施和努力方向"]
     assert "按照上级党组织的部署" in check
     assert "马国栋同志因外出培训未参会" in report
 
@@ -443,3 +456,100 @@ def test_context_matches_declaration(rendered):
 
     for var in variables.VARIABLES:
         same_shape(var, ctx[var.name])
+
+
+# --- whose problem, said once, titles, the meeting's sheets (issue 16) ------------------------
+
+def _personal_texts(bid: str) -> list[str]:
+    return [t for p in raw(bid, "问题清单") if p["层级"] == "党员个人"
+            for t in (_first_line(p["问题概述"]), _first_line(p.get("具体表现") or "")) if t]
+
+
+@pytest.mark.parametrize("bid", BRANCH_IDS)
+def test_team_materials_hold_only_team_problems(rendered, bid):
+    """A member's own problem is never printed as the 班子's, and nobody appears as a bare （姓名）."""
+    names = {m["姓名"] for m in raw(bid, "参会人员")} | {g["姓名"] for g in raw(bid, "列席指导")}
+    for doc in ("情况报告", "对照检查材料"):
+        text = "\n".join(docx_lines(rendered[bid][doc]))
+        for personal in _personal_texts(bid):
+            assert personal not in text, (doc, personal)
+        for name in names:
+            assert f"（{name}）" not in text, (doc, name)
+        assert "党员个人0条" not in text and "支部班子0条" not in text
+
+
+@pytest.mark.parametrize("bid", BRANCH_IDS)
+def test_report_says_each_measure_nowhere_but_the_list(rendered, bid):
+    report = "\n".join(docx_lines(rendered[bid]["情况报告"]))
+    for m in raw(bid, "整改台账"):  # the list holds them; a 努力方向 may quote one, never twice
+        assert report.count(_first_line(m["整改措施"])) <= 1
+    assert "附件：整改清单" in report
+    listing = "\n".join(docx_lines(rendered[bid]["整改清单"]))
+    for m in raw(bid, "整改台账"):
+        assert listing.count(_first_line(m["整改措施"])) >= 1
+    planned = {m["问题编号"] for m in raw(bid, "整改台账")}
+    unplanned = [p for p in raw(bid, "问题清单") if p["问题编号"] not in planned]
+    if unplanned:  # a problem without a measure never meets a claim that every problem has one
+        assert f"还有{len(unplanned)}个问题尚未制定整改措施" in report
+        assert "逐条" not in report and "逐一制定" not in report
+
+
+def test_titles_name_the_branch_and_differ(rendered):
+    titles = {doc: [docx_lines(rendered[bid][doc])[1 if doc == "整改清单" else 0] for bid in BRANCH_IDS]
+              for doc in DOCS}
+    for doc, found in titles.items():
+        assert len(set(found)) == len(found), doc
+        for bid, title in zip(BRANCH_IDS, found):
+            assert title.startswith(sample_data.BRANCHES[bid]["基本信息"]["党组织名称"])
+            assert "年度" not in title  # a 专题 meeting is named by its theme
+            assert "主题教育专题组织生活会" in title
+
+
+def test_title_breaks_between_parts(rendered):
+    body = part_xml(rendered[BRANCH_IDS[0]]["情况报告"], "word/document.xml")
+    title = body.findall(".//w:body/w:p", NS)[0]
+    lines, line = [], ""
+    for el in title.iter(W + "t", W + "br"):
+        if el.tag == W + "br":
+            lines.append(line)
+            line = ""
+        else:
+            line += el.text or ""
+    lines.append(line)
+    assert lines == ["办公室党支部关于召开学习贯彻", "习近平新时代中国特色社会主义思想主题教育",
+                     "专题组织生活会情况的报告"]
+
+
+@pytest.mark.parametrize("bid", BRANCH_IDS)
+def test_meeting_sheets_reach_the_documents(rendered, bid):
+    report = "\n".join(docx_lines(rendered[bid]["情况报告"]))
+    check = docx_lines(rendered[bid]["对照检查材料"])
+    criticisms = raw(bid, "相互批评")
+    if criticisms:
+        assert f"共开展相互批评{len(criticisms)}人次" in report
+    for row in raw(bid, "专项剖析"):
+        heading = row["剖析项目"] + ("情况" if row["剖析项目"] == "典型案例剖析" else "")
+        assert any(line.endswith("、" + heading) for line in check)
+        _in_order("\n".join(check), [_first_line(row["剖析内容"])])
+    previous = raw(bid, "上次整改情况")
+    if previous:
+        assert report.split("\n")[4] == "一、上一次组织生活会查摆问题整改落实情况"
+    else:
+        assert "上一次组织生活会" not in report
+    numbered = [line.split("、")[0] for line in check if re.match(r"^[一二三四五六七八九十]+、", line)]
+    assert numbered == [cn_number(i) for i in range(1, len(numbered) + 1)]
+
+
+def test_declared_special_section_follows_case_study(tmp_path):
+    content = clone(valid_content())
+    content.sections = (("树立和践行正确政绩观检视剖析", "对照正确政绩观"),)
+    content.tables["analyses"] = [
+        {"item": "树立和践行正确政绩观检视剖析", "title": None, "content": "政绩观检视内容"},
+        {"item": "典型案例剖析", "title": "一个案例", "content": "案例剖析内容"},
+    ]
+    docs = render_workbook(write_workbook(content, tmp_path / "b.xlsx"), tmp_path / "out").docx
+    check = docx_lines(docs[1])
+    heads = [line for line in check if re.match(r"^[一二三四五六七八九十]+、", line)]
+    i = heads.index(next(h for h in heads if h.endswith("典型案例剖析情况")))
+    assert heads[i + 1].endswith("、树立和践行正确政绩观检视剖析")
+    assert "一个案例。案例剖析内容。" in check

@@ -91,13 +91,17 @@ def _saved_time(path: str) -> str:
 
 
 def compact(branch, issues: list[Issue], shown: str, saved: str = "") -> BranchRecord:
+    from toolkit.branch.context import attendance_counts, leader_grades
+
     members = branch.rows(MEMBERS.key)
-    present = sum(1 for r in members if r.get("present") is True)
-    absent = sum(1 for r in members if r.get("present") is False)
+    # leaders attending 以普通党员身份参加 count as the branch report counts them
+    expected, present, absent = attendance_counts(members, branch.rows("guests"))
     appraisal = Counter(r.get("appraisal") for r in members)
+    appraisal.update(leader_grades(branch))
     opinions = branch.rows("opinions")
     counts = {
-        "应到": len(members), "实到": present, "请假": absent,
+        "应到": expected, "实到": present, "请假": absent,
+        "相互批评": len(branch.rows("criticisms")), "上次整改": len(branch.rows("previous")),
         "学习研讨": len(branch.rows("studies")), "谈心谈话": len(branch.rows("talks")),
         "征求意见": len(opinions), "纳入问题清单": sum(1 for r in opinions if r.get("adopted") is True),
         **{a: appraisal.get(a, 0) for a in APPRAISALS},

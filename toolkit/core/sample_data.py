@@ -33,7 +33,8 @@ each marked on its row with a comment starting "planted warning":
   each one a problem would change the documents' golden texts.
 
 相互批评, 专项剖析 (a 典型案例剖析 each) and 民主评议计票 (ZB01–ZB03, which held 民主评议)
-are kept in ``_MEETING_SHEETS`` and merged into BRANCHES; the documents do not print them yet.
+are kept in ``_MEETING_SHEETS`` and merged into BRANCHES; the 对照检查材料 prints the
+专项剖析 and the 情况报告 counts the 相互批评.
 
 Repeated problems, 2022 -> 2023 (same branch, same 问题类别). Close rewordings of the
 问题概述, one per reporting branch: ZB01 P01->P01 理论学习, ZB02 P01->P04 工作作风,
@@ -58,6 +59,7 @@ CYCLE = {
         "依据文件文号": "临交机党〔2023〕15号",
         "召开截止日期": dt.date(2023, 9, 15),
         "周期编号": "2023-ZT",
+        "汇总报告主送": "中共临江市交通运输局党组",
     },
     "支部名册": [
         {"支部编号": "ZB01", "党组织名称": "办公室党支部", "类型": "党支部", "书记": "周文涛", "联系人": "邵佳怡", "联系电话": "0710-3268105"},
@@ -330,7 +332,7 @@ BRANCHES = {
             "会议情况补充": (
                 "郑立群同志带头作个人对照检查，"
                 "就分管领域项目推进不快的问题作了自我批评，并诚恳接受党员提出的意见。"
-                "会上党员相互提出批评意见31条，做到了见人见事、红脸出汗。"
+                "会上党员之间的批评见人见事，做到了红脸出汗。"
             ),
         },
         "参会人员": [

@@ -117,6 +117,39 @@ def title_width(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
 
 
+# Where a long title may break besides between its parts: after these words of a theme.
+_TITLE_BREAK_AFTER = ("学习贯彻", "思想", "精神", "重要论述", "重要讲话")
+
+
+def _theme_chunks(text: str) -> list[str]:
+    """A long theme cut after words where a title line may end (学习贯彻 / 习近平…思想 / 主题教育)."""
+    chunks, start = [], 0
+    for i in range(1, len(text)):
+        if any(text[start:i].endswith(w) for w in _TITLE_BREAK_AFTER):
+            chunks.append(text[start:i])
+            start = i
+    chunks.append(text[start:])
+    return [c for c in chunks if c]
+
+
+def title_lines(chunks: list[str], width: float = TITLE_LINE_WIDTH + 1) -> list[str]:
+    """A title's parts packed into lines of at most ``width``, broken only between parts.
+
+    A part longer than a line (a theme) is cut at the words of _TITLE_BREAK_AFTER
+    first; a line never ends inside a word the reader must see whole.
+    """
+    parts: list[str] = []
+    for chunk in (c for c in chunks if c):
+        parts.extend(_theme_chunks(chunk) if title_width(chunk) > width else [chunk])
+    lines: list[str] = []
+    for part in parts:
+        if lines and title_width(lines[-1] + part) <= width:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return lines
+
+
 def category_heading(name: str) -> str:
     """理论学习 -> 理论学习方面; a long 对照 aspect stays as it is."""
     name = bare(name)

@@ -405,6 +405,8 @@ CYCLE_SETTINGS = Sheet(
         C("basis_number", "依据文件文号", example="市水党〔2023〕12号"),
         C("deadline", "召开截止日期", T.DATE, required=True, example=dt.date(2023, 9, 15)),
         C("cycle_id", "周期编号", help="不填则自动生成", example="2023-ZT"),
+        C("report_to", "汇总报告主送", example="中共临江市交通运输局党组",
+          help="党委汇总报告主送的上级机关；不填则汇总报告不写主送机关"),
     ),
     help="在 B 列填写本次会议的基本设置。",
     form=True,

@@ -24,7 +24,8 @@ from toolkit.io.fsutil import atomic_path
 GRADES = ("优秀", "合格", "基本合格", "不合格")
 NOT_GRADED = APPRAISALS[-1]  # 不评定: probationary members are not graded
 BLANK = "未填"
-TITLE = "民主评议情况汇总表"
+TITLE = "民主评议情况汇总表"  # the file name; the printed title says 民主评议党员
+HEADING = "民主评议党员情况汇总表"
 
 
 def appraisal_counts(members: Iterable[Mapping[str, Any]]) -> dict[str, int]:
@@ -75,15 +76,18 @@ def rows_from_collect(result: CollectResult) -> list[AppraisalRow]:
 
 
 def write_appraisal_table(rows: list[AppraisalRow], path: str | os.PathLike, *, title_prefix: str = "",
-                          as_of: dt.date | None = None, missing: Iterable[str] = ()) -> Path:
+                          as_of: dt.date | None = None, missing: Iterable[str] = (), unit: str = "") -> Path:
     """民主评议情况汇总表.docx: a landscape GB/T 9704 table, one row per branch and a total."""
     from toolkit.writers.docx_format import STYLE, gbt9704_table, new_gbt9704_document
 
     path = Path(path)
     doc = new_gbt9704_document(landscape=True)
-    doc.add_paragraph(f"{title_prefix}{TITLE}", style=STYLE.title)
-    if as_of:
-        doc.add_paragraph(f"统计日期：{format_date(as_of)}", style=STYLE.no_indent)
+    doc.add_paragraph(f"{title_prefix}{HEADING}", style=STYLE.title)
+    # 填报单位 left, 统计日期 after it: who compiled the table and as of when
+    stamp = "　　".join(t for t in (f"填报单位：{unit}" if unit else "",
+                                   f"统计日期：{format_date(as_of)}" if as_of else "") if t)
+    if stamp:
+        doc.add_paragraph(stamp, style=STYLE.no_indent)
     headers = ["序号", "党组织名称", "党员人数", "参评人数", "优秀", "优秀占比", "合格", "基本合格", "不合格",
                "不评定（预备党员）", "未填", "备注"]
     widths = [10, 52, 15, 15, 13, 18, 13, 15, 13, 20, 12, 29]  # 225 mm: the landscape 版心
@@ -142,5 +146,5 @@ def write_for_collect(result: CollectResult, out_dir: str | os.PathLike) -> Path
     info = result.cycle_info or {}
     prefix = f"{info['year']}年度" if info.get("year") else ""
     return write_appraisal_table(rows_from_collect(result), Path(out_dir) / f"{TITLE}.docx",
-                                 title_prefix=prefix, as_of=result.as_of,
+                                 title_prefix=prefix, as_of=result.as_of, unit=info.get("superior") or "",
                                  missing=[m.get("org_name") or m.get("branch_id") or "" for m in result.missing])

@@ -24,7 +24,7 @@ from docx.shared import Mm
 from toolkit.committee.model import OTHER_CATEGORY, CollectResult, Problem
 from toolkit.core.status import ST_OVERDUE, measure_status
 from toolkit.core.values import fold, format_date, percent
-from toolkit.core.wording import TITLE_LINE_WIDTH, bare, category_heading, cn_number, lead, title_width
+from toolkit.core.wording import bare, category_heading, cn_number, lead, title_lines
 from toolkit.io.fsutil import atomic_path
 from toolkit.writers.docx_format import STYLE, finish_document, new_gbt9704_document
 
@@ -41,6 +41,11 @@ def _names(items: list[str], unit: str = "个") -> str:
     return "、".join(items[:MAX_NAMES]) + f"等{len(items)}{unit}"
 
 
+def _theme_parts(theme: str) -> list[str]:
+    """The theme as title parts that may end a line (学习贯彻 / …思想 / 主题教育)."""
+    return title_lines([theme], width=1)
+
+
 def _sentence(text: str) -> str:
     text = bare(text)
     return text + "。" if text else ""
@@ -52,18 +57,18 @@ class _Writer:
         self.h1_count = 0
 
     def title(self, *chunks: str) -> None:
-        """One line when it fits; else two lines broken between chunks (meaning units), as even as can be."""
-        chunks = tuple(c for c in chunks if c)
+        """Lines broken only between chunks (meaning units), each as full as the line allows."""
         para = self.doc.add_paragraph(style=STYLE.title)
-        if title_width("".join(chunks)) <= TITLE_LINE_WIDTH or len(chunks) < 2:
-            para.add_run("".join(chunks))
-        else:
-            k = min(range(1, len(chunks)), key=lambda i: max(title_width("".join(chunks[:i])),
-                                                             title_width("".join(chunks[i:]))))
-            para.add_run("".join(chunks[:k]))
-            para.add_run().add_break()
-            para.add_run("".join(chunks[k:]))
+        for i, line in enumerate(title_lines([c for c in chunks if c])):
+            if i:
+                para.add_run().add_break()
+            para.add_run(line)
         self.doc.add_paragraph("", style=STYLE.no_indent)
+
+    def addressee(self, text: str) -> None:
+        """主送机关 (GB/T 9704 §7.2.4), flush left under the title, ending with a full-width colon."""
+        if text:
+            self.doc.add_paragraph(text.rstrip("：:") + "：", style=STYLE.addressee)
 
     def h1(self, text: str) -> None:
         self.h1_count += 1
@@ -97,13 +102,17 @@ def write_committee_report(result: CollectResult, path: str | os.PathLike, *,
     meeting = info.get("meeting_type") or "组织生活会"
     year = info.get("year")
     w = _Writer()
-    w.title(superior, f"关于{year}年度" if year else "关于", meeting, "召开情况的报告")
+    theme = info.get("theme") or ""
+    if meeting.startswith("专题") and theme:  # a 专题 meeting is named by its theme, not "年度"
+        w.title(superior, "关于", *_theme_parts(theme), meeting, "召开情况的报告")
+    else:
+        w.title(superior, f"关于{year}年度" if year else "关于", meeting, "召开情况的报告")
+    w.addressee(info.get("report_to") or "")
 
     basis = f"《{info['basis_title']}》" if info.get("basis_title") else "上级有关通知"
     if info.get("basis_number"):
         basis += f"（{info['basis_number']}）"
     deadline = info.get("deadline")
-    theme = info.get("theme") or ""
     when = f"于{format_date(deadline)}前" if isinstance(deadline, dt.date) else ""
     # Only branches that sent their material are known to have met: with some
     # missing, the opening says what was required and who reported.
@@ -111,9 +120,12 @@ def write_committee_report(result: CollectResult, path: str | os.PathLike, *,
         opening = (f"按照{basis}要求，{superior}部署所属{fig['支部数']}个党支部{when}召开"
                    f"{theme}{meeting}。截至{format_date(result.as_of)}，已有{fig['已报送']}个党支部召开会议并报送了材料，"
                    f"{fig['未报送']}个党支部尚未报送。")
-    else:
+    elif result.roster:
         opening = (f"按照{basis}要求，{superior}所属{fig['支部数']}个党支部{when}组织召开了"
                    f"{theme}{meeting}，截至{format_date(result.as_of)}均已报送会议材料。")
+    else:  # no cycle roster: who has not reported cannot be known, so it is not claimed
+        opening = (f"按照{basis}要求，{superior}部署所属党支部{when}召开{theme}{meeting}。"
+                   f"截至{format_date(result.as_of)}，共收到{fig['已报送']}个党支部报送的会议材料。")
     w.para(opening + "现将汇总情况报告如下：")
 
     _preparation(w, result)
@@ -133,20 +145,27 @@ def write_committee_report(result: CollectResult, path: str | os.PathLike, *,
 def _preparation(w: _Writer, result: CollectResult) -> None:
     fig = result.figures
     w.h1("会前准备情况")
-    forms_total = fig["学习研讨"]
-    per_branch = forms_total / fig["已报送"] if fig["已报送"] else 0
+    meeting = result.cycle_info.get("meeting_type") or "组织生活会"
+    studied = sum(1 for r in result.branches if r.counts.get("学习研讨"))
     w.h2_lead("（一）学习研讨。",
-              f"各党支部会前共开展集中学习、专题党课、研讨交流等学习研讨{forms_total}次，"
-              f"平均每个支部{per_branch:.1f}次，为开好{result.cycle_info.get('meeting_type') or '组织生活会'}"
-              f"打牢了思想基础。")
+              f"{studied}个党支部会前开展了集中学习、专题党课、研讨交流等学习研讨，共{fig['学习研讨']}次，"
+              f"为开好{meeting}打牢了思想基础。" if fig["学习研讨"] else "各党支部报送的材料中未填写会前学习研讨情况。")
     adopted = sum(r.counts.get("纳入问题清单", 0) for r in result.branches)
-    w.h2_lead("（二）征求意见和谈心谈话。",
-              f"各党支部共征求到意见建议{fig['征求意见']}条，其中纳入问题清单{adopted}条；"
-              f"支部班子成员之间、班子成员与党员之间共开展谈心谈话{fig['谈心谈话']}人次。")
+    talked = sum(1 for r in result.branches if r.counts.get("谈心谈话"))
+    parts = []
+    if fig["征求意见"]:
+        parts.append(f"各党支部共征求到意见建议{fig['征求意见']}条" + (f"，其中纳入问题清单{adopted}条" if adopted else ""))
+    if fig["谈心谈话"]:
+        parts.append(f"{talked}个党支部共开展谈心谈话{fig['谈心谈话']}人次")
+    if parts:
+        w.h2_lead("（二）征求意见和谈心谈话。", "；".join(parts) + "。")
     with_problems = sum(1 for r in result.branches if r.problems)
-    w.h2_lead("（三）检视剖析问题。",
-              f"{with_problems}个党支部对照本次会议主题形成了问题清单，共查摆问题{fig['问题']}条，"
-              f"并逐条制定了整改措施{fig['措施']}条，明确了责任人和整改时限。")
+    unplanned = sum(1 for r in result.branches for p in r.problems
+                    if p.pid not in {m.pid for m in r.measures})
+    planned = (f"针对问题制定整改措施{fig['措施']}条，明确了责任人和整改时限"
+               + (f"；还有{unplanned}个问题尚未制定整改措施" if unplanned else ""))
+    w.h2_lead(f"（{cn_number(3 if parts else 2)}）检视剖析问题。",
+              f"{with_problems}个党支部对照本次会议主题形成了问题清单，共查摆问题{fig['问题']}条，{planned}。")
 
 
 def _meetings(w: _Writer, result: CollectResult) -> None:
@@ -156,6 +175,7 @@ def _meetings(w: _Writer, result: CollectResult) -> None:
     absent = f"；因故缺席{fig['请假']}人，均已说明原因" if fig["请假"] else ""
     w.para(f"已报送的{fig['已报送']}个党支部{_meeting_span(result)}了{meeting}。应参会党员{fig['应到']}人，"
            f"实到{fig['实到']}人，参会率{percent(fig['实到'], fig['应到'])}{absent}。")
+    w.para(_how_run(result))
     w.para(_guests_paragraph(result) or "各党支部报送的材料中未填写上级领导参加或出席指导的情况。")
     appraisal = _appraisal_paragraph(fig)
     if appraisal:
@@ -174,6 +194,23 @@ def _meeting_span(result: CollectResult) -> str:
     return f"于{first}召开" if dates[0] == dates[-1] else f"于{first}至{last}相继召开"
 
 
+def _how_run(result: CollectResult) -> str:
+    """How the meetings went (seed 000), each clause backed by how many branches' rows show it."""
+    n = len(result.branches)
+    previous = sum(1 for r in result.branches if r.counts.get("上次整改"))
+    criticised = [r.counts.get("相互批评", 0) for r in result.branches if r.counts.get("相互批评")]
+    who = lambda k: "各党支部" if k == n else f"{k}个党支部"  # noqa: E731
+    text = "会上，各党支部书记代表支部委员会作对照检查，通报支部班子查摆的问题"
+    if previous:
+        text += f"，{who(previous)}通报了上一次组织生活会问题整改落实情况" if previous < n else "和上一次整改落实情况"
+    text += "；党员逐一作个人对照检查发言"
+    if criticised:
+        text += f"，{who(len(criticised))}开展相互批评共{sum(criticised)}人次"
+    else:
+        text += "，开展批评和自我批评"
+    return text + "。"
+
+
 def _guests_paragraph(result: CollectResult) -> str:
     """Who came as an ordinary member, who came to guide, how many observed; "" when nobody."""
     ordinary: list[str] = []
@@ -183,9 +220,9 @@ def _guests_paragraph(result: CollectResult) -> str:
         org = rec.org_name or rec.branch_id
         for guest in rec.guests:
             if guest.mode == "以普通党员身份参加":
-                ordinary.append(f"{guest.name}同志以普通党员身份参加{org}的组织生活会")
+                ordinary.append(f"{guest.title}{guest.name}同志以普通党员身份参加{org}的组织生活会")
             elif guest.mode == "出席指导":
-                guidance[guest.name].append(org)
+                guidance[f"{guest.title}{guest.name}"].append(org)
             elif guest.mode == "列席":
                 observers += 1
     parts = []
@@ -234,29 +271,38 @@ def excerpt(text: str, limit: int = 90) -> str:
     return out if not out or out.endswith(("。", "！", "？", "……")) else out + "。"
 
 
-def representative(problems: list[tuple[str, Problem]], n: int) -> list[tuple[str, Problem, int]]:
-    """The problems most branches share (by 问题概述), one example each, else distinct branches first."""
+def representative(problems: list[tuple[str, Problem]], n: int,
+                   quoted: Counter | None = None) -> list[tuple[str, Problem, int]]:
+    """班子 problems most branches share (by 问题概述), one example each.
+
+    Among equally shared ones, branches quoted least so far come first (``quoted``
+    counts quotes across categories), so every branch is represented before any
+    branch is quoted twice. A member's own problem is never quoted as a branch's.
+    """
+    quoted = quoted if quoted is not None else Counter()
     groups: dict[str, list[tuple[str, Problem]]] = defaultdict(list)
     for org, p in problems:
-        if p.summary:
+        if p.summary and p.level != "党员个人":
             groups[fold(p.summary)].append((org, p))
-    # stable sort: equally shared problems keep the order branches listed them in
-    ranked = sorted(groups.values(), key=lambda g: -len({o for o, _ in g}))
-    picked, orgs = [], set()
-    for group in ranked:
-        org, p = next(((o, q) for o, q in group if o not in orgs), group[0])
-        picked.append((org, p, len({o for o, _ in group})))
-        orgs.add(org)
-        if len(picked) == n:
-            break
+    picked: list[tuple[str, Problem, int]] = []
+    left = list(groups.values())
+    while left and len(picked) < n:
+        # most shared first; then the branch quoted least; stable for the rest
+        best = min(left, key=lambda g: (-len({o for o, _ in g}), min(quoted[o] for o, _ in g)))
+        left.remove(best)
+        org, p = min(best, key=lambda item: quoted[item[0]])
+        picked.append((org, p, len({o for o, _ in best})))
+        quoted[org] += 1
     return picked
 
 
 def _problems(w: _Writer, result: CollectResult) -> None:
     fig = result.figures
     w.h1("查摆问题情况")
-    w.para(f"各党支部共查摆问题{fig['问题']}条，其中支部班子问题{fig['支部班子问题']}条、"
-           f"党员个人问题{fig['党员个人问题']}条。按类别分布如下：")
+    split = (f"，其中支部班子问题{fig['支部班子问题']}条、党员个人问题{fig['党员个人问题']}条"
+             if fig["支部班子问题"] and fig["党员个人问题"] else "")
+    w.para(f"各党支部共查摆问题{fig['问题']}条{split}。按类别分布如下（所举事例均为支部班子问题）：")
+    quoted: Counter = Counter()
     by_cat: dict[str, list[tuple[str, Problem]]] = defaultdict(list)
     for rec in result.branches:
         for p in rec.problems:
@@ -271,8 +317,11 @@ def _problems(w: _Writer, result: CollectResult) -> None:
         label = cat if cat == OTHER_CATEGORY else category_heading(cat)
         head = f"（{cn_number(i)}）{label}。"
         body = f"共{len(items)}条，占{percent(len(items), fig['问题'])}。"
-        for k, (org, p, shared) in enumerate(representative(items, EXAMPLES_PER_CATEGORY), start=1):
-            body += f"{lead(k)}{_sentence(p.summary)}"
+        examples = representative(items, EXAMPLES_PER_CATEGORY, quoted)
+        if not examples:  # every problem of the category is a member's own: counted, never quoted
+            body += "均为党员个人查摆的问题。"
+        for k, (org, p, shared) in enumerate(examples, start=1):
+            body += f"{lead(k) if len(examples) > 1 else ''}{_sentence(p.summary)}"
             detail = excerpt(re.sub(r"^(比如|例如|如)[，,：:]?", "", (p.detail or "").strip().replace("\n", "")))
             example = f"如{org}：{detail}" if detail else f"（{org}）"
             if shared > 1:
@@ -281,18 +330,26 @@ def _problems(w: _Writer, result: CollectResult) -> None:
         w.h2_lead(head, body)
 
 
-def _rectification(w: _Writer, result: CollectResult) -> None:
+def _progress_sentence(result: CollectResult) -> str:
     fig = result.figures
-    w.h1("整改落实情况")
     countable = fig["措施"] - fig["长期坚持"]
     long_term = f"（长期坚持的{fig['长期坚持']}条不计入）" if fig["长期坚持"] else ""
     # Zero counts are left out: the next paragraph already says when nothing is overdue.
-    rest = "，".join(t for t in (f"正在推进且未到期{fig['正常']}条" if fig["正常"] else "",
-                                f"10天内到期{fig['10天内到期']}条" if fig["10天内到期"] else "",
-                                f"已超过整改时限仍未完成{fig['逾期']}条" if fig["逾期"] else "") if t)
-    w.para(f"各党支部针对查摆出的问题共制定整改措施{fig['措施']}条。截至{format_date(result.as_of)}，"
-           f"已完成{fig['已完成']}条，整改完成率{percent(fig['已完成'], countable)}{long_term}"
-           + (f"；{rest}。" if rest else "。"))
+    # 未启动 is not 正在推进: each said apart, then the deadlines of those still open
+    rest = "、".join(t for t in (f"正在推进{fig['推进中']}条" if fig["推进中"] else "",
+                                f"尚未启动{fig['未启动']}条" if fig["未启动"] else "") if t)
+    due = "，".join(t for t in (f"10天内到期{fig['10天内到期']}条" if fig["10天内到期"] else "",
+                               f"已超过整改时限仍未完成{fig['逾期']}条" if fig["逾期"] else "") if t)
+    if due:
+        rest = f"{rest}；未完成的措施中，{due}" if rest else due
+    return (f"各党支部针对查摆出的问题共制定整改措施{fig['措施']}条。截至{format_date(result.as_of)}，"
+            f"已完成{fig['已完成']}条，整改完成率{percent(fig['已完成'], countable)}{long_term}"
+            + (f"；{rest}。" if rest else "。"))
+
+
+def _rectification(w: _Writer, result: CollectResult) -> None:
+    w.h1("整改落实情况")
+    w.para(_progress_sentence(result))
     overdue = Counter()
     for rec in result.branches:
         n = sum(1 for m in rec.measures if measure_status(m.deadline, m.status, m.done_date, result.as_of) == ST_OVERDUE)
