@@ -26,6 +26,7 @@ from toolkit.core.status import ST_OVERDUE, measure_status
 from toolkit.core.values import fold, format_date, percent
 from toolkit.core.wording import TITLE_LINE_WIDTH, bare, category_heading, cn_number, lead, title_width
 from toolkit.io.fsutil import atomic_path
+from toolkit.schema.meeting_kinds import kind_of
 from toolkit.writers.docx_format import STYLE, finish_document, new_gbt9704_document
 
 # Long lists are cut here and summarised ("等N个"), so a report for ten
@@ -47,9 +48,10 @@ def _sentence(text: str) -> str:
 
 
 class _Writer:
-    def __init__(self):
+    def __init__(self, speak=lambda text: text):
         self.doc = new_gbt9704_document()
         self.h1_count = 0
+        self.speak = speak  # the meeting kind's words: 领导班子 for 民主生活会 workbooks
 
     def title(self, *chunks: str) -> None:
         """One line when it fits; else two lines broken between chunks (meaning units), as even as can be."""
@@ -67,18 +69,18 @@ class _Writer:
 
     def h1(self, text: str) -> None:
         self.h1_count += 1
-        self.doc.add_paragraph(f"{cn_number(self.h1_count)}、{text}", style=STYLE.h1)
+        self.doc.add_paragraph(f"{cn_number(self.h1_count)}、{self.speak(text)}", style=STYLE.h1)
 
     def h2_lead(self, lead: str, body: str) -> None:
         """（一）方面。 in 楷体 followed by body text in the same paragraph (as seed 000 does)."""
         para = self.doc.add_paragraph(style=STYLE.body)
-        para.add_run(lead, style=STYLE.h2_run)
+        para.add_run(self.speak(lead), style=STYLE.h2_run)
         if body:
-            para.add_run(body)
+            para.add_run(self.speak(body))
 
     def para(self, text: str) -> None:
         if text:
-            self.doc.add_paragraph(text, style=STYLE.body)
+            self.doc.add_paragraph(self.speak(text), style=STYLE.body)
 
     def signature(self, *lines: str) -> None:
         self.doc.add_paragraph("", style=STYLE.no_indent)
@@ -96,7 +98,7 @@ def write_committee_report(result: CollectResult, path: str | os.PathLike, *,
     superior = info.get("superior") or "党委"
     meeting = info.get("meeting_type") or "组织生活会"
     year = info.get("year")
-    w = _Writer()
+    w = _Writer(kind_of(meeting).terms.speak)
     w.title(superior, f"关于{year}年度" if year else "关于", meeting, "召开情况的报告")
 
     basis = f"《{info['basis_title']}》" if info.get("basis_title") else "上级有关通知"
