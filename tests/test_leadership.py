@@ -229,3 +229,14 @@ def test_render_workflow_and_template_check(branch, tmp_path):
     assert len(result.docx) == 3 + len(MEMBERS) and result.builtin == []
     for doc in LEADERSHIP_DOCUMENTS:
         assert check_template(TEMPLATE_DIR / doc.template).unknown == [], doc.template
+
+
+def test_committee_report_says_team_and_keeps_the_teams_own_words(branch, tmp_path):
+    import datetime as dt
+
+    from toolkit.workflows.collect import collect
+
+    result = collect([Path(branch.path)], tmp_path / "汇总", as_of=dt.date(2024, 3, 1), progress=False)
+    text = _text(docx_lines(result.report_path))
+    assert "所属1个领导班子" in text and "应参会班子成员7人" in text and "各党支部" not in text
+    assert "指导基层支部学习针对性不强" in text  # the 党组's own words, quoted as typed

@@ -9,6 +9,7 @@ more entry in ``KINDS``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -45,15 +46,27 @@ class Terms:
     def as_dict(self) -> dict[str, str]:
         return {k: v for k, v in self.__dict__.items() if isinstance(v, str)}
 
-    def speak(self, text: str) -> str:
-        """``text`` in this kind's words."""
+    def speak(self, text: str, keep: tuple[str, ...] = ()) -> str:
+        """``text`` in this kind's words; quoted text and the strings in ``keep`` (names) stay as they are."""
         if not self.rewording or not text:
             return text
         table = dict(self.rewording)
-        pattern = re.compile("|".join(re.escape(k) for k, _ in self.rewording))
-        parts = re.split(r"(“[^”]*”)", text)
-        return "".join(part if part.startswith("“") else pattern.sub(lambda m: table[m.group(0)], part)
-                       for part in parts)
+        pattern = _alternatives(tuple(k for k, _ in self.rewording))
+        parts = _kept(tuple(keep)).split(text)
+        return "".join(part if i % 2 else pattern.sub(lambda m: table[m.group(0)], part)
+                       for i, part in enumerate(parts))
+
+
+@functools.lru_cache(maxsize=8)
+def _alternatives(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+@functools.lru_cache(maxsize=8)
+def _kept(keep: tuple[str, ...]) -> re.Pattern:
+    """Quoted text and the ``keep`` strings, longest first, as one capturing group."""
+    kept = [r"“[^”]*”"] + [re.escape(k) for k in sorted(set(keep), key=len, reverse=True) if k]
+    return re.compile("(" + "|".join(kept) + ")")
 
 
 BRANCH_TERMS = Terms(unit="支部", team="支部班子", member="党员", secretary="支部书记", assembly="党员大会",
@@ -67,6 +80,7 @@ LEADERSHIP_TERMS = Terms(
         ("党员个人", "党员个人"), ("党员领导干部", "党员领导干部"), ("上级党组织", "上级党组织"),
         ("党组织", "党组织"),
         # reworded
+        ("支部班子成员之间、班子成员与党员之间", "班子成员之间"),
         ("党支部", "领导班子"), ("本支部人员", "班子成员"), ("支部填报表", "民主生活会填报表"), ("支部班子", "班子"),
         ("支部书记", "党组（党委）书记"), ("支委委员", "班子成员"), ("党员大会", "民主生活会"),
         ("支部大会", "党组（党委）会议"), ("组织生活会", "民主生活会"), ("正式党员", "班子成员"),

@@ -47,6 +47,15 @@ def _sentence(text: str) -> str:
     return text + "。" if text else ""
 
 
+def _own_words(result: CollectResult) -> tuple[str, ...]:
+    """Names and the branches' own problem text: quoted as typed, never reworded."""
+    keep = [r.org_name for r in result.branches] + [str(m.get("org_name") or "") for m in result.missing]
+    for rec in result.branches:
+        for p in rec.problems:
+            keep += re.split(r"[。！？；，\n]", f"{p.summary or ''}\n{p.detail or ''}")
+    return tuple(k for k in keep if k)
+
+
 class _Writer:
     def __init__(self, speak=lambda text: text):
         self.doc = new_gbt9704_document()
@@ -98,7 +107,9 @@ def write_committee_report(result: CollectResult, path: str | os.PathLike, *,
     superior = info.get("superior") or "党委"
     meeting = info.get("meeting_type") or "组织生活会"
     year = info.get("year")
-    w = _Writer(kind_of(meeting).terms.speak)
+    terms = kind_of(meeting).terms
+    keep = _own_words(result) if terms.rewording else ()
+    w = _Writer(lambda text: terms.speak(text, keep=keep))
     w.title(superior, f"关于{year}年度" if year else "关于", meeting, "召开情况的报告")
 
     basis = f"《{info['basis_title']}》" if info.get("basis_title") else "上级有关通知"
