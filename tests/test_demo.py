@@ -22,6 +22,10 @@ def test_demo_runs_end_to_end(tmp_path, capsys):
     assert (out / "4-党委汇总" / "汇总报告.docx").is_file()
     assert (out / "4-党委汇总" / "情况报告汇编.docx").is_file()
     assert "未报送 1 个" in text and str(out / "4-党委汇总" / "汇总表.xlsx") in text
+    # the sample 党组's 民主生活会: checked, rendered, and where its documents are said
+    leadership = sorted((out / "5-党组民主生活会" / "材料").glob("*.docx"))
+    assert len(leadership) == 3 + len(sample_data.LEADERSHIP_MEETING["参会人员"])
+    assert str(out / "5-党组民主生活会" / "材料") in text
 
 
 def test_sample_branches_are_valid_with_the_planted_warnings(tmp_path):

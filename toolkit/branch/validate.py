@@ -6,6 +6,7 @@ in the order a secretary reads the workbook.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from toolkit.branch.read import Branch, read_branch
 from toolkit.core.values import format_date
 from toolkit.errors import Issue, IssueCode, Report, Severity
 from toolkit.messages import file_issue, issue
+from toolkit.schema.meeting_kinds import kind_of
 from toolkit.schema.workbooks import (
     BALLOT_COUNTS,
     BALLOT_KEYS,
@@ -39,7 +41,6 @@ from toolkit.schema.workbooks import (
 Rule = Callable[[Branch], Iterator[Issue]]
 
 
-LEADERSHIP_MEETING = "民主生活会"
 THEMED_MEETING = "专题组织生活会"
 AS_MEMBER = "以普通党员身份参加"
 
@@ -253,7 +254,7 @@ def special_analyses(branch: Branch) -> Iterator[Issue]:
 
 def leadership_meeting(branch: Branch) -> Iterator[Issue]:
     """A 民主生活会 holds no 民主评议党员: what was filled for it is not printed."""
-    if branch.info.get("meeting_type") != LEADERSHIP_MEETING:
+    if kind_of(branch.info.get("meeting_type")).appraisal:
         return
     graded = [r for r in branch.rows(MEMBERS.key) if r.get("appraisal")]
     if graded:
@@ -270,7 +271,7 @@ def leadership_meeting(branch: Branch) -> Iterator[Issue]:
 def ballot_tally(branch: Branch) -> tuple[list[Issue], Tally | None]:
     """Issues of the 民主评议计票 sheet and, when it holds no errors, the tally of its votes."""
     rows = branch.rows(BALLOT_COUNTS.key)
-    if not rows or branch.info.get("meeting_type") == LEADERSHIP_MEETING:
+    if not rows or not kind_of(branch.info.get("meeting_type")).appraisal:
         return [], None
     found: list[Issue] = []
     valid = branch.info.get("valid_ballots")
@@ -405,7 +406,15 @@ def _row_of(cell: str) -> int:
 def check_file(path: str | Path) -> tuple[Branch, Report]:
     """Read and validate one workbook. Raises WorkbookError when it is not one."""
     branch = read_branch(path)
-    return branch, validate(branch)
+    return branch, in_own_words(branch, validate(branch))
+
+
+def in_own_words(branch: Branch, report: Report) -> Report:
+    """The messages in the words of the workbook's meeting kind (班子 for a 民主生活会)."""
+    terms = kind_of(branch.info.get("meeting_type")).terms
+    if terms.rewording:
+        report.issues[:] = [dataclasses.replace(i, message=terms.speak(i.message)) for i in report.issues]
+    return report
 
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from toolkit.branch.validate import check_file, counts, unreadable_report
 from toolkit.errors import InputError, Report, UsageError, WorkbookError
-from toolkit.writers.render import TemplateCheck, check_template, render_branch, resolve_templates
+from toolkit.writers.render import TemplateCheck, check_template, meeting_kind, render_branch, resolve_templates
 
 __all__ = [
     "CheckResult", "CheckedFile", "RenderResult", "TemplateCheck", "WorkbookHasErrors",
@@ -120,10 +120,11 @@ def render_workbook(path: str | os.PathLike, out_dir: str | os.PathLike, *, pdf:
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"找不到文件：{path}")
-    _, _, builtin = resolve_templates(templates)
+    resolve_templates(templates)  # a missing or empty template folder is a usage error before any reading
     branch, report = check_file(path)
     if not report.ok:
         raise WorkbookHasErrors(report)
+    _, _, builtin = resolve_templates(templates, meeting_kind(branch).documents)
     docs = render_branch(branch, out_dir, templates=templates)
     result = RenderResult(path=path, report=report, docx=docs,
                           builtin=builtin if templates is not None else [], figures=counts(branch))

@@ -33,6 +33,7 @@ DISTRIBUTED = "1-下发"
 RETURNED = "2-回收"
 DOCUMENTS = "3-支部材料"
 SUMMARY = "4-党委汇总"
+LEADERSHIP = "5-党组民主生活会"
 
 
 def cycle_content(data: dict = sample_data.CYCLE) -> Content:
@@ -53,6 +54,13 @@ def filled_content(distributed: Content, filled: dict) -> Content:
     return Content(info=info, tables=tables, meta=distributed.meta, categories=distributed.categories)
 
 
+def leadership_content(data: dict = sample_data.LEADERSHIP_MEETING) -> Content:
+    """The sample 局党组's 民主生活会 workbook as its secretary would fill it."""
+    return Content(info=from_headers(INFO, data["基本信息"]),
+                   tables={s.key: [from_headers(s, r) for r in data.get(s.name, [])]
+                           for s in BRANCH_SHEETS if not s.form})
+
+
 def as_of_date(cycle_info: dict) -> dt.date:
     """A date some weeks after the meeting deadline, when progress is worth a look."""
     deadline = cycle_info.get("deadline") or dt.date.today()
@@ -67,6 +75,7 @@ class DemoResult:
     returned: list[Path] = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)
     summary: list[Path] = field(default_factory=list)
+    leadership: list[Path] = field(default_factory=list)
 
 
 def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
@@ -127,6 +136,8 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
         f"整改措施 {figures['措施']} 条，已完成 {figures['已完成']} 条"
         + (f"（完成率 {rate:.0%}）" if rate is not None else "") + f"，逾期 {figures['逾期']} 条")
 
+    status = max(status, _leadership_step(out, result, say, pdf))
+
     say("")
     say("生成的文件：")
     say(f"  周期设置表    {result.cycle}")
@@ -135,5 +146,30 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
     say(f"  支部材料      {out / DOCUMENTS}（{len(result.documents)} 个文件）")
     for path in result.summary:
         say(f"  党委汇总      {path}")
+    say(f"  民主生活会    {out / LEADERSHIP}（填报表 1 个，材料 {len(result.leadership)} 个文件）")
     say("可以用 orglife check、orglife render、orglife collect 对上面的文件单独操作。")
     return status
+
+
+def _leadership_step(out: Path, result: DemoResult, say: Say, pdf: bool) -> int:
+    """A 党组's 民主生活会: the same workbook in 班子 vocabulary, checked and rendered."""
+    from toolkit.branch.validate import check_file
+    from toolkit.writers.render import render_branch
+
+    folder = ensure_dir(out / LEADERSHIP)
+    workbook = inside(folder, "局党组民主生活会填报表.xlsx")
+    write_branch_workbook(workbook, leadership_content())
+    branch, report = check_file(workbook)
+    say(f"【6】党组填写民主生活会填报表并生成材料：{workbook}")
+    if not report.ok:
+        say(f"    ✗ {branch.name}：{len(report.errors)} 个错误，未生成材料")
+        return 1
+    docs = render_branch(branch, folder / "材料")
+    result.leadership.extend(docs)
+    if pdf:
+        from toolkit.io.pdf import convert_to_pdf
+
+        result.leadership.extend(convert_to_pdf(docs, folder / "材料" / "PDF"))
+    say(f"    ✓ {branch.name}：班子成员 {len(branch.rows('members'))} 人，材料 {len(docs)} 份"
+        f"（情况报告、班子对照检查材料、整改方案、个人对照检查材料 {len(docs) - 3} 份）：{folder / '材料'}")
+    return 0

@@ -26,6 +26,7 @@ from toolkit.core.status import ST_OVERDUE, measure_status
 from toolkit.core.values import fold, format_date, percent
 from toolkit.core.wording import bare, category_heading, cn_number, lead, title_lines
 from toolkit.io.fsutil import atomic_path
+from toolkit.schema.meeting_kinds import kind_of
 from toolkit.writers.docx_format import STYLE, finish_document, new_gbt9704_document
 
 # Long lists are cut here and summarised ("等N个"), so a report for ten
@@ -51,10 +52,20 @@ def _sentence(text: str) -> str:
     return text + "。" if text else ""
 
 
+def _own_words(result: CollectResult) -> tuple[str, ...]:
+    """Names and the branches' own problem text: quoted as typed, never reworded."""
+    keep = [r.org_name for r in result.branches] + [str(m.get("org_name") or "") for m in result.missing]
+    for rec in result.branches:
+        for p in rec.problems:
+            keep += re.split(r"[。！？；，\n]", f"{p.summary or ''}\n{p.detail or ''}")
+    return tuple(k for k in keep if k)
+
+
 class _Writer:
-    def __init__(self):
+    def __init__(self, speak=lambda text: text):
         self.doc = new_gbt9704_document()
         self.h1_count = 0
+        self.speak = speak  # the meeting kind's words: 领导班子 for 民主生活会 workbooks
 
     def title(self, *chunks: str) -> None:
         """Lines broken only between chunks (meaning units), each as full as the line allows."""
@@ -72,18 +83,18 @@ class _Writer:
 
     def h1(self, text: str) -> None:
         self.h1_count += 1
-        self.doc.add_paragraph(f"{cn_number(self.h1_count)}、{text}", style=STYLE.h1)
+        self.doc.add_paragraph(f"{cn_number(self.h1_count)}、{self.speak(text)}", style=STYLE.h1)
 
     def h2_lead(self, lead: str, body: str) -> None:
         """（一）方面。 in 楷体 followed by body text in the same paragraph (as seed 000 does)."""
         para = self.doc.add_paragraph(style=STYLE.body)
-        para.add_run(lead, style=STYLE.h2_run)
+        para.add_run(self.speak(lead), style=STYLE.h2_run)
         if body:
-            para.add_run(body)
+            para.add_run(self.speak(body))
 
     def para(self, text: str) -> None:
         if text:
-            self.doc.add_paragraph(text, style=STYLE.body)
+            self.doc.add_paragraph(self.speak(text), style=STYLE.body)
 
     def signature(self, *lines: str) -> None:
         self.doc.add_paragraph("", style=STYLE.no_indent)
@@ -101,7 +112,9 @@ def write_committee_report(result: CollectResult, path: str | os.PathLike, *,
     superior = info.get("superior") or "党委"
     meeting = info.get("meeting_type") or "组织生活会"
     year = info.get("year")
-    w = _Writer()
+    terms = kind_of(meeting).terms
+    keep = _own_words(result) if terms.rewording else ()
+    w = _Writer(lambda text: terms.speak(text, keep=keep))
     theme = info.get("theme") or ""
     if meeting.startswith("专题") and theme:  # a 专题 meeting is named by its theme, not "年度"
         w.title(superior, "关于", *_theme_parts(theme), meeting, "召开情况的报告")

@@ -33,10 +33,13 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from toolkit.branch.context import build_context
+from toolkit.branch.leadership import build_leadership_context, person_context
 from toolkit.branch.read import Branch
 from toolkit.core.wording import as_text
 from toolkit.errors import TemplateError, UsageError
 from toolkit.io.fsutil import atomic_path, ensure_dir, inside, safe_filename
+from toolkit.schema.leadership_variables import LEADERSHIP_PROVIDED, leadership_example_context
+from toolkit.schema.meeting_kinds import BRANCH_DOCUMENTS, Document, MeetingKind, all_templates, kind_of
 from toolkit.schema.variables import PROVIDED, example_context
 from toolkit.writers.docx_format import finish_document
 
@@ -51,12 +54,11 @@ def _template_dir() -> Path:
 
 
 TEMPLATE_DIR = _template_dir()
-# (document name used in output files, template file name)
-DOCUMENTS: tuple[tuple[str, str], ...] = (
-    ("情况报告", "情况报告.docx"),
-    ("对照检查材料", "对照检查材料.docx"),
-    ("整改清单", "整改清单.docx"),
-)
+# (document name used in output files, template file name) of a branch's meeting; each
+# meeting kind declares its own documents (schema/meeting_kinds.py)
+DOCUMENTS: tuple[tuple[str, str], ...] = tuple((d.name, d.template) for d in BRANCH_DOCUMENTS)
+# The context builder each meeting kind names
+CONTEXTS = {"branch": build_context, "leadership": build_leadership_context}
 
 # Limits for a unit's own templates, rendered in a child process.
 UNTRUSTED_TIME_LIMIT = 30  # seconds for all three documents
@@ -294,48 +296,78 @@ def _worker_main() -> int:
 
 # --- public API ----------------------------------------------------------------------------
 
-def resolve_templates(templates: str | os.PathLike | None) -> tuple[list[Path], bool, list[str]]:
+def resolve_templates(templates: str | os.PathLike | None, documents: tuple[Document, ...] = BRANCH_DOCUMENTS,
+                      ) -> tuple[list[Path], bool, list[str]]:
     """Template path per document, whether they need isolation, and which fell back to built-in."""
+    builtin_paths = [TEMPLATE_DIR / d.template for d in documents]
     if templates is None:
-        return [TEMPLATE_DIR / f for _, f in DOCUMENTS], False, [d for d, _ in DOCUMENTS]
+        return builtin_paths, False, [d.name for d in documents]
     folder = Path(templates)
     if not folder.is_dir():
         raise UsageError(f"找不到模板文件夹：{templates}")
     if folder.resolve() == TEMPLATE_DIR.resolve():
-        return [TEMPLATE_DIR / f for _, f in DOCUMENTS], False, [d for d, _ in DOCUMENTS]
-    found = [folder / f for _, f in DOCUMENTS]
-    if not any(p.is_file() for p in found):
-        raise UsageError(f"模板文件夹 {templates} 中没有 {'、'.join(f for _, f in DOCUMENTS)} 中的任何一个")
-    builtin = [d for (d, _), p in zip(DOCUMENTS, found) if not p.is_file()]
-    paths = [p if p.is_file() else TEMPLATE_DIR / f for (_, f), p in zip(DOCUMENTS, found)]
+        return builtin_paths, False, [d.name for d in documents]
+    known = [t for t in all_templates() if t.endswith(".docx")]
+    if not any((folder / t).is_file() for t in known):
+        raise UsageError(f"模板文件夹 {templates} 中没有 {'、'.join(t for _, t in DOCUMENTS)} 中的任何一个")
+    found = [folder / d.template for d in documents]
+    builtin = [d.name for d, p in zip(documents, found) if not p.is_file()]
+    paths = [p if p.is_file() else b for p, b in zip(found, builtin_paths)]
     return paths, True, builtin
 
 
-def output_names(branch: Branch) -> list[str]:
-    """<党组织名称>_<年度>_<文档>.docx, safe as a file name whatever the name holds."""
+def meeting_kind(branch: Branch) -> MeetingKind:
+    return kind_of(branch.info.get("meeting_type"))
+
+
+def _jobs(branch: Branch, context: dict[str, Any]) -> list[tuple[Document, str, dict[str, Any]]]:
+    """(document, output name, context) for every file the branch's meeting kind writes."""
     org = safe_filename(as_text(branch.info.get("org_name")) or Path(branch.path).stem)
     year = safe_filename(as_text(branch.info.get("year")), fallback="年度")
-    return [f"{org}_{year}_{doc}.docx" for doc, _ in DOCUMENTS]
+    jobs = []
+    for doc in meeting_kind(branch).documents:
+        if not doc.per_member:
+            jobs.append((doc, f"{org}_{year}_{doc.name}.docx", context))
+            continue
+        for member in context.get("members", []):
+            name = safe_filename(member["name"], fallback="班子成员")
+            jobs.append((doc, f"{org}_{year}_{doc.name}_{name}.docx", person_context(context, member["name"])))
+    return jobs
+
+
+def output_names(branch: Branch) -> list[str]:
+    """<党组织名称>_<年度>_<文档>[_<姓名>].docx, safe as a file name whatever the name holds."""
+    context = {"members": [{"name": as_text(r.get("name"))} for r in branch.rows("members")]}
+    return [name for _, name, _ in _jobs(branch, context)]
+
+
+def build_document_context(branch: Branch, today: dt.date | None = None) -> dict[str, Any]:
+    """The values of the branch's documents, from the context builder its meeting kind names."""
+    return CONTEXTS[meeting_kind(branch).context](branch, today)
 
 
 def render_branch(branch: Branch, out_dir: str | os.PathLike, *, templates: str | os.PathLike | None = None,
                   today: dt.date | None = None) -> list[Path]:
-    """Write the three documents of a checked branch into ``out_dir``; all or none."""
-    paths, isolate, _ = resolve_templates(templates)
+    """Write the documents of a checked branch's meeting kind into ``out_dir``; all or none."""
+    kind = meeting_kind(branch)
+    paths, isolate, _ = resolve_templates(templates, kind.documents)
+    template_of = {d.name: p for d, p in zip(kind.documents, paths)}
     out = ensure_dir(out_dir)
-    context = build_context(branch, today)
-    finals = [inside(out, name) for name in output_names(branch)]
+    context = build_document_context(branch, today)
+    jobs = [(template_of[doc.name], inside(out, name), ctx) for doc, name, ctx in _jobs(branch, context)]
     with contextlib.ExitStack() as stack:
-        tmps = [stack.enter_context(atomic_path(f)) for f in finals]
-        if isolate:
-            trusted = [(t, o) for t, o in zip(paths, tmps) if t.parent == TEMPLATE_DIR]
-            untrusted = [(t, o) for t, o in zip(paths, tmps) if t.parent != TEMPLATE_DIR]
-            _render_isolated(untrusted, context)
-        else:
-            trusted = list(zip(paths, tmps))
-        for template, tmp in trusted:
-            render_docx(template, context, tmp)
-    return finals
+        work = [(t, stack.enter_context(atomic_path(f)), ctx) for t, f, ctx in jobs]
+        # a unit's own templates go to one child process per context (one for a branch's documents)
+        untrusted: dict[int, tuple[dict[str, Any], list[tuple[Path, Path]]]] = {}
+        for template, tmp, ctx in work:
+            if isolate and template.parent != TEMPLATE_DIR:
+                untrusted.setdefault(id(ctx), (ctx, []))[1].append((template, tmp))
+        for ctx, batch in untrusted.values():
+            _render_isolated(batch, ctx)
+        for template, tmp, ctx in work:
+            if not (isolate and template.parent != TEMPLATE_DIR):
+                render_docx(template, ctx, tmp)
+    return [f for _, f, _ in jobs]
 
 
 @dataclass
@@ -364,12 +396,12 @@ def check_template(path: str | os.PathLike) -> TemplateCheck:
                             f"（检查 {{{{ }}}}、{{% %}} 是否成对、if/for 是否都有 endif/endfor）") from exc
     except Exception as exc:  # python-docx raises several types for files that are not .docx
         raise TemplateError(f"模板“{path.name}”不是有效的 Word 文档（.docx）：{type(exc).__name__}") from exc
-    unknown = sorted(n for n in names if n not in PROVIDED and n not in jinja_env().globals)
+    unknown = sorted(n for n in names if n not in PROVIDED | LEADERSHIP_PROVIDED and n not in jinja_env().globals)
     if not unknown:
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="orglife_check_") as tmp:
-            _render_isolated([(path, Path(tmp) / "试生成.docx")], example_context())
+            _render_isolated([(path, Path(tmp) / "试生成.docx")], {**example_context(), **leadership_example_context()})
     return TemplateCheck(path=path, unknown=unknown)
 
 

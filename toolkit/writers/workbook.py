@@ -14,7 +14,7 @@ import math
 import os
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import xlsxwriter
@@ -22,6 +22,7 @@ import xlsxwriter
 from toolkit.core.cells import col_letter
 from toolkit.io.fsutil import atomic_path
 from toolkit.schema.content import Content, branch_meta
+from toolkit.schema.meeting_kinds import Terms, kind_of
 from toolkit.schema.workbooks import (
     BRANCH_KIND,
     BRANCH_SHEETS,
@@ -376,9 +377,12 @@ def write_branch_workbook(path: str | os.PathLike, content: Content | None = Non
         guide = wb.add_worksheet(INSTRUCTIONS_SHEET)
         if macro:
             guide.set_vba_name("Sheet1")
-        end = _write_instructions(guide, BRANCH_SHEETS, lists, fmts, "组织生活会支部填报表 · 填写说明",
-                                  INTRO, quality_rules())
-        for sheet in BRANCH_SHEETS:
+        terms = kind_of(content.info.get("meeting_type")).terms
+        sheets = [_in_words(sheet, terms) for sheet in BRANCH_SHEETS]
+        end = _write_instructions(guide, sheets, lists, fmts, f"{terms.workbook} · 填写说明",
+                                  [terms.speak(line) for line in INTRO],
+                                  [(terms.speak(rule), terms.speak(why)) for rule, why in quality_rules()])
+        for sheet in sheets:
             ws = wb.add_worksheet(sheet.name)
             if sheet.form:
                 _write_form(ws, sheet, content.info, fmts, lists)
@@ -389,6 +393,14 @@ def write_branch_workbook(path: str | os.PathLike, content: Content | None = Non
         if macro:
             _add_macro_parts(wb, guide, macro, end)
         wb.close()
+
+
+def _in_words(sheet: Sheet, terms: Terms) -> Sheet:
+    """A sheet whose help speaks the words of the workbook's meeting kind (班子 for a 民主生活会)."""
+    if not terms.rewording:
+        return sheet
+    return replace(sheet, help=terms.speak(sheet.help),
+                   columns=tuple(replace(c, help=terms.speak(c.help)) for c in sheet.columns))
 
 
 def _add_macro_parts(wb, first_sheet, macro: MacroParts, end_row: int) -> None:

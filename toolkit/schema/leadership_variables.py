@@ -1,0 +1,59 @@
+"""The variables a 民主生活会's templates may use besides the branch's (``variables.py``).
+
+``branch/leadership.py`` computes exactly ``PROVIDED | LEADERSHIP_PROVIDED`` for a
+民主生活会 (a test holds it to that); ``check-template`` accepts these names too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toolkit.schema.variables import Var
+
+V = Var
+_PROBLEM = (V("lead", "引语：一是、二是……（只有一个时为空）", "一是"), V("pid", "问题编号", "P04"),
+            V("summary", "问题概述", "调研多看面上、少解剖麻雀"), V("detail", "具体表现", "2023年到基层调研11次。"))
+_CATEGORY = (V("num", "中文序号", "一"), V("heading", "小标题", "工作作风方面"),
+             V("problems", "本类问题", fields=_PROBLEM))
+_MEMBER = (
+    V("name", "姓名", "贺振邦"), V("role", "党内职务", "党组书记"), V("post", "行政职务", "局长"),
+    V("title", "党内职务、行政职务", "党组书记、局长"), V("called", "称呼", "党组书记、局长贺振邦同志"),
+    V("is_secretary", "是否主要负责同志", True), V("present", "是否参会", True),
+    V("categories", "本人问题按类别分组", fields=_CATEGORY),
+    V("problems", "本人问题", fields=_PROBLEM), V("problem_count", "本人问题数", 1),
+    V("problem_areas", "本人问题涉及的方面，顿号连接", "工作作风方面、廉洁自律方面"),
+    V("measures", "本人整改措施（字段同 measures）", fields=(
+        V("pid", "问题编号", "P04"), V("measure", "整改措施", "每半年蹲点调研1次。"),
+        V("owner", "责任领导", "贺振邦"), V("deadline", "整改时限", "长期坚持"))),
+    V("criticisms", "本人收到的批评意见", fields=(
+        V("critic", "批评人", "罗新民"), V("critic_called", "批评人称呼", "党组副书记、副局长罗新民同志"),
+        V("content", "批评意见", "过问细、放手少。"), V("response", "本人回应", "诚恳接受。"))),
+)
+
+LEADERSHIP_VARIABLES: tuple[Var, ...] = (
+    V("terms", "本会议类型的用语：unit 班子、team 班子、member 班子成员、secretary 党组书记等", "dict", fields=(
+        V("unit", "召开会议的集体", "班子"), V("team", "查摆问题的集体", "班子"), V("member", "参会人", "班子成员"),
+        V("secretary", "主要负责同志", "党组书记"), V("assembly", "会议", "民主生活会"),
+        V("previous", "上次会议", "上年度民主生活会"), V("owner", "整改责任人", "责任领导"))),
+    V("addressees", "主送机关，每个一项（未填时为上级党组织）", ["中共临江市纪委", "中共临江市委组织部"]),
+    V("all_category_count_cn", "班子和班子成员问题合计涉及的方面数（中文数字）", "六"),
+    V("host_called", "主持人称呼", "党组书记、局长贺振邦同志"),
+    V("secretary_called", "代表班子作对照检查的主要负责同志称呼", "党组书记、局长贺振邦同志"),
+    V("supervision", "督导组或指导组（无则为空）", "督导组"),
+    V("supervisor_text", "督导组、指导组人员", "市委第三督导组组长邢国华同志"),
+    V("other_guest_text", "其他列席人员", "市委组织部干部三科科长常宏伟同志"),
+    V("opinion_by_source", "意见建议按来源计数", "服务对象1条、群众1条"),
+    V("talk_text", "谈心谈话分类计数", "党组书记与班子成员谈心谈话6人次，班子成员之间1人次"),
+    V("team_categories", "班子问题按类别分组", fields=_CATEGORY),
+    V("team_problem_count", "班子问题数", 3),
+    V("team_category_count_cn", "班子问题涉及的类别数（中文）", "三"),
+    V("members", "班子成员，按参会人员顺序", fields=_MEMBER),
+    V("member_count", "班子成员人数", 7),
+    V("person", "个人对照检查材料的本人（字段同 members）", "dict", fields=_MEMBER),
+)
+
+LEADERSHIP_PROVIDED = frozenset(v.name for v in LEADERSHIP_VARIABLES)
+
+
+def leadership_example_context() -> dict[str, Any]:
+    return {v.name: v.example_value for v in LEADERSHIP_VARIABLES}
