@@ -50,14 +50,21 @@ from toolkit.schema.summary import (
     FILES,
     ISSUES,
     LEDGER,
+    LOWER,
+    META_KEYS,
+    META_KIND,
+    META_SHEET,
+    META_VERSION,
     MISSING,
     OVERVIEW,
     OVERVIEW_CATEGORY,
     OVERVIEW_STATUS_NAME,
+    PARENT,
     PROBLEMS,
     SHEETS,
     branch_headers,
     branch_widths,
+    summary_hash,
 )
 
 FONT = "宋体"
@@ -193,8 +200,13 @@ def write_summary(result: CollectResult, path: str | os.PathLike, *, marks: Ledg
                                             "strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties({"title": "组织生活会汇总表", "author": "orglife"})
         fmt = _Fmt(wb)
-        sheets = {name: wb.add_worksheet(name) for name in SHEETS}
+        names = list(SHEETS)
+        if rolled_up(result):
+            names.insert(1, LOWER.name)
+        sheets = {name: wb.add_worksheet(name) for name in names}
         _overview(wb, sheets[OVERVIEW.name], result, fmt)
+        if rolled_up(result):
+            _lower(sheets[LOWER.name], result, fmt)
         _branches(sheets[BRANCHES_NAME], result, fmt)
         _problems(sheets[PROBLEMS.name], result, fmt)
         _ledger(sheets[LEDGER.name], result, fmt, marks)
@@ -202,9 +214,55 @@ def write_summary(result: CollectResult, path: str | os.PathLike, *, marks: Ledg
         _missing(sheets[MISSING.name], result, fmt)
         _files(sheets[FILES.name], result, fmt)
         _issues(sheets[ISSUES.name], result, fmt)
+        _meta(wb.add_worksheet(META_SHEET), result)
         sheets[OVERVIEW.name].activate()
         wb.close()
     return path
+
+
+def rolled_up(result: CollectResult) -> bool:
+    """Lower committees' 汇总表 were collected or expected: 下级党组织 and 所属党组织 are written."""
+    return bool(result.lower or result.lower_roster)
+
+
+def content_rows(result: CollectResult) -> list[tuple]:
+    """What the content hash of _meta covers (schema.summary.summary_hash), in 支部情况 order."""
+    return [(rec.branch_id or "", rec.org_name or "", per["问题"], per["措施"])
+            for rec, per in zip(result.branches, result.figures["per_branch"])]
+
+
+def meta_values(result: CollectResult) -> dict[str, str]:
+    """The hidden _meta of a 汇总表: what a higher committee's collect recognises and checks."""
+    fig = result.figures
+    info = result.cycle_info
+    return {
+        "表类型": META_KIND, "模板版本": META_VERSION, "周期编号": result.cycle_id or "",
+        "党组织": str(info.get("superior") or ""), "所属党组织": "",
+        "统计日期": format_date(result.as_of) if result.as_of else "",
+        "支部数": str(fig["支部数"]), "已报送": str(fig["已报送"]), "未报送": str(fig["未报送"]),
+        "问题数": str(fig["问题"]), "整改措施数": str(fig["措施"]),
+        "内容校验": summary_hash(content_rows(result)),
+        "生成时间": dt.datetime.now().strftime("%Y-%m-%dT%H:%M:%S.%f"),
+    }
+
+
+def _meta(ws, result: CollectResult) -> None:
+    values = meta_values(result)
+    for r, key in enumerate(META_KEYS):
+        ws.write_string(r, 0, key)
+        ws.write_string(r, 1, values[key])
+    ws.hide()
+
+
+def _lower(ws, result: CollectResult, fmt: _Fmt) -> None:
+    from toolkit.committee.rollup import lower_rows
+
+    rows = lower_rows(result)
+    _header(ws, LOWER.headers, LOWER.widths, fmt, filter_rows=len(rows))
+    rate = LOWER.index("rate")
+    for r, row in enumerate(rows, start=1):
+        for c, col in enumerate(LOWER.columns):
+            _put(ws, r, c, row.get(col.key), fmt, fmt.pct if c == rate else None)
 
 
 # --- 总览 -------------------------------------------------------------------------
@@ -365,6 +423,9 @@ def _branches(ws, result: CollectResult, fmt: _Fmt) -> None:
     cats = list(result.categories)
     headers = branch_headers(cats, APPRAISALS)
     widths = branch_widths(cats, APPRAISALS)
+    parent_col = len(headers) if rolled_up(result) else None
+    if parent_col is not None:
+        headers, widths = [*headers, PARENT.header], [*widths, PARENT.width]
     _header(ws, headers, widths, fmt, filter_rows=len(result.branches))
     for r, (rec, per) in enumerate(zip(result.branches, result.figures["per_branch"]), start=1):
         values = [rec.branch_id, rec.org_name, rec.info.get("meeting_date"), per["应到"], per["实到"],
@@ -373,6 +434,8 @@ def _branches(ws, result: CollectResult, fmt: _Fmt) -> None:
                   *(per["类别"][c] for c in cats), per["类别"][OTHER_CATEGORY],
                   per["措施"], per["已完成"], per["推进中"], per["逾期"], *(per[a] for a in APPRAISALS),
                   per["评议未填"], branch_state(rec), rec.errors, rec.warnings, rec.file]
+        if parent_col is not None:
+            values.append(rec.parent)
         for c, v in enumerate(values):
             _put(ws, r, c, v, fmt, fmt.pct if c == 6 else None)
 
@@ -380,7 +443,11 @@ def _branches(ws, result: CollectResult, fmt: _Fmt) -> None:
 def _problems(ws, result: CollectResult, fmt: _Fmt) -> None:
     total = sum(len(b.problems) for b in result.branches)
     widths = PROBLEMS.widths
-    _header(ws, PROBLEMS.headers, widths, fmt, filter_rows=total)
+    headers = PROBLEMS.headers
+    parent_col = len(headers) if rolled_up(result) else None
+    if parent_col is not None:
+        headers, widths = (*headers, PARENT.header), (*widths, PARENT.width)
+    _header(ws, headers, widths, fmt, filter_rows=total)
     r = 0
     # No cell format on the long sheets' text and numbers: the format lookup was
     # 30% of writing a cell, and these sheets reach 300,000 rows.
@@ -405,14 +472,19 @@ def _problems(ws, result: CollectResult, fmt: _Fmt) -> None:
             # the row in the branch's own 问题清单 (its file is in 支部情况): a number costs less than text
             if row:
                 write_number(r, 11, row, None)
+            if parent_col is not None and rec.parent:
+                write_string(r, parent_col, rec.parent, text)
 
 
 def _ledger(ws, result: CollectResult, fmt: _Fmt, notes: LedgerMarks | None) -> None:
     total = sum(len(b.measures) for b in result.branches)
-    headers = list(LEDGER.headers) + (notes.extra if notes else [])
+    parent = [PARENT.header] if rolled_up(result) else []
+    headers = list(LEDGER.headers) + parent + [h for h in (notes.extra if notes else []) if h not in parent]
     leftovers = notes.leftovers if notes else []
-    _header(ws, headers, LEDGER.widths + (16,) * (len(headers) - len(LEDGER.columns)), fmt,
+    widths = LEDGER.widths + tuple(PARENT.width for _ in parent)
+    _header(ws, headers, widths + (16,) * (len(headers) - len(widths)), fmt,
             filter_rows=total + len(leftovers))
+    parent_col = column_of(headers, PARENT.header)
     column = {h: c for c, h in enumerate(headers)}
     status_col = LEDGER.index("state")
     if total:
@@ -428,6 +500,8 @@ def _ledger(ws, result: CollectResult, fmt: _Fmt, notes: LedgerMarks | None) -> 
         for m in rec.measures:
             r += 1
             row.write(r, rec, m, problems.get(m.pid))
+            if parent_col is not None and rec.parent:
+                ws.write_string(r, parent_col, rec.parent, None)
             kept = notes.by_row.get(r) if notes else None
             for name, value in (kept or {}).items():
                 if name == LEDGER.header("closed_date") and isinstance(m.closed_date, dt.date):
@@ -444,6 +518,10 @@ def _ledger(ws, result: CollectResult, fmt: _Fmt, notes: LedgerMarks | None) -> 
         ws.write_string(r, status_col, "未对应", None)
         ws.write_string(r, LEDGER.index("row"), f"上次汇总表第{mark.row}行：本次报送中没有找到这条整改措施"
                                                  f"（可能已被支部删除或改写），党委的标记保留在此，核实后可删除本行", None)
+
+
+def column_of(headers, header: str) -> int | None:
+    return headers.index(header) if header in headers else None
 
 
 class _LedgerRow:
@@ -521,9 +599,10 @@ def _appraisal(ws, result: CollectResult, fmt: _Fmt) -> None:
 
 
 def _missing(ws, result: CollectResult, fmt: _Fmt) -> None:
-    _header(ws, MISSING.headers, MISSING.widths, fmt, filter_rows=len(result.missing))
+    columns = (*MISSING.columns, PARENT) if rolled_up(result) else MISSING.columns
+    _header(ws, [c.header for c in columns], [c.width for c in columns], fmt, filter_rows=len(result.missing))
     for r, b in enumerate(result.missing, start=1):
-        for c, key in enumerate(col.key for col in MISSING.columns):
+        for c, key in enumerate(col.key for col in columns):
             _put(ws, r, c, b.get(key), fmt)
     if not result.roster:
         # Under 情况, never under 支部编号 or 党组织名称: whoever reads the sheet back
