@@ -179,3 +179,78 @@ def test_older_copy_of_same_lower_summary_is_not_summed(tree, tmp_path):
     outcomes = {Path(f.shown).name: f.outcome for f in result.files}
     assert outcomes == {"旧.xlsx": "重复提交", "新.xlsx": "已汇总"}
     assert result.figures["已报送"] == 3
+
+
+# --- hostile 汇总表: refused like a hostile branch workbook -------------------------------
+
+def _part_of(path: Path, sheet: str) -> str:
+    import re
+
+    with zipfile.ZipFile(path) as zf:
+        book = zf.read("xl/workbook.xml").decode()
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(rf'<sheet [^>]*name="{sheet}"[^>]*r:id="([^"]+)"', book).group(1)
+    return "xl/" + re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"', rels).group(1)
+
+
+def _rewrite(src: Path, target: Path, part: str, change) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info.filename, change(data) if info.filename == part else data)
+    return target
+
+
+def _bomb(xml: bytes) -> bytes:
+    return xml.replace(b"<sheetData>", b" " * (20 * 1024 * 1024) + b"<sheetData>", 1)
+
+
+def _entities(xml: bytes) -> bytes:
+    lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    head = f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY l0 "lol">{lol}]>'.encode()
+    return head + xml.split(b"?>", 1)[1].replace(b"<t>", b"<t>&l9;", 1)
+
+
+def _million(xml: bytes) -> bytes:
+    far = (b'<row r="1000000"><c r="A1000000" t="inlineStr"><is><t>ZB99</t></is></c></row></sheetData>')
+    return xml.replace(b"</sheetData>", far, 1)
+
+
+def _formula_errors(xml: bytes) -> bytes:
+    # every 查摆问题数 of 支部情况 (column L) becomes #REF!
+    import re
+
+    return re.sub(rb'<c r="(L\d+)"[^>]*>.*?</c>', lambda m: b'<c r="' + m.group(1) + b'" t="e"><v>#REF!</v></c>'
+                  if m.group(1) != b"L1" else m.group(0), xml)
+
+
+@pytest.mark.parametrize(("name", "sheet", "change", "said"), [
+    ("炸弹.xlsx", "问题总表", _bomb, "压缩"),
+    ("实体炸弹.xlsx", "_meta", _entities, "实体"),
+    ("百万行.xlsx", "问题总表", _million, "行"),
+    ("公式错误.xlsx", "支部情况", _formula_errors, "“支部情况”第 2 行"),
+])
+def test_hostile_summary_is_refused_with_its_reason(tree, tmp_path, name, sheet, change, said):
+    src = tree["base"] / "甲局输出" / "汇总表.xlsx"
+    bad = _rewrite(src, tmp_path / name, _part_of(src, sheet), change)
+    result = collect([bad], tmp_path / "out", cycle=tree["top"], as_of=AS_OF, progress=False, jobs=1)
+    (f,) = result.files
+    assert f.outcome == "无法读取", f.reason
+    assert said in f.reason, f.reason
+    assert result.figures["已报送"] == 0
+
+
+def test_distribute_gives_a_lower_committee_its_own_cycle_workbook(tree, tmp_path):
+    from toolkit.workflows.distribute import distribute
+
+    top = load_cycle(tree["top"])
+    result = distribute(tree["top"], tmp_path)
+    names = sorted(p.name for p in result.written)
+    assert "甲局机关党委_周期设置.xlsx" in names and "丙局党总支_周期设置.xlsx" in names
+    assert "工委直属一支部.xlsx" in names and len(names) == 5
+    lower = load_cycle(tmp_path / "甲局机关党委_周期设置.xlsx")
+    assert lower.cycle_id == top.cycle_id
+    assert lower.info["superior"] == "甲局机关党委"
+    assert (lower.info["theme"], lower.info["deadline"]) == (top.info["theme"], top.info["deadline"])
+    assert lower.categories == top.categories
+    assert lower.branches == []

@@ -53,6 +53,8 @@ from toolkit.schema.summary import (
 
 LOWER_KINDS = ("党委", "党总支")  # 支部名册 类型 values whose row expects a 汇总表
 ROW_LIMIT = 1_048_576
+# rows a sheet may hold beyond what _meta declares: header, 合计, the ledger's marks of measures gone
+ROW_SLACK = 2_000
 
 # 支部情况 headers read back -> the record's count keys
 _BRANCH_COLUMNS = {
@@ -109,10 +111,16 @@ def _meta(wb) -> dict[str, str]:
     return meta
 
 
-def _table(wb, name: str, wanted: dict[str, str]) -> list[dict[str, Any]]:
+def _table(wb, name: str, wanted: dict[str, str], declared: int | None = None) -> list[dict[str, Any]]:
+    """The sheet's rows by column key. ``declared``: the rows _meta says it holds; a sheet
+    much taller (a million rows pasted in) is refused before its rows become Python objects."""
     real = find_sheet(wb.sheet_names, name)
     if real is None:
         raise Refused(f"缺少工作表“{name}”")
+    sheet = wb.get_sheet_by_name(real)
+    if declared is not None and sheet.total_height > declared + ROW_SLACK:
+        raise Refused(f"“{name}”有 {sheet.total_height} 行，_meta 记载只有 {declared} 条"
+                      "（汇总表可能被手工修改过），请让该党组织重新汇总后报送")
     rows = sheet_rows(wb, real, ROW_LIMIT + 1)
     header_at, cols = scan_header(rows, wanted)
     out = []
@@ -154,15 +162,15 @@ def _text(value: Any) -> str | None:
 def _read(wb, shown: str) -> LowerSummary:
     meta = _meta(wb)
     committee = meta.get("党组织", "")
-    branch_rows = _table(wb, BRANCHES_NAME, _BRANCH_COLUMNS)
-    problems = _table(wb, PROBLEMS.name, PROBLEMS.wanted(_PROBLEM_KEYS) | PARENT_WANTED)
-    measures = _table(wb, LEDGER.name, LEDGER.wanted(_MEASURE_KEYS) | PARENT_WANTED)
+    declared = {k: _count(_num(meta.get(k)), f"_meta 的“{k}”")
+                for k in ("支部数", "已报送", "未报送", "问题数", "整改措施数")}
+    branch_rows = _table(wb, BRANCHES_NAME, _BRANCH_COLUMNS, declared["已报送"])
+    problems = _table(wb, PROBLEMS.name, PROBLEMS.wanted(_PROBLEM_KEYS) | PARENT_WANTED, declared["问题数"])
+    measures = _table(wb, LEDGER.name, LEDGER.wanted(_MEASURE_KEYS) | PARENT_WANTED, declared["整改措施数"])
     records: dict[str, BranchRecord] = {}
     for row in branch_rows:
         rec = _record(row, shown, committee)
         records[branch_key(rec.branch_id, rec.org_name)] = rec
-    declared = {k: _count(_num(meta.get(k)), f"_meta 的“{k}”")
-                for k in ("支部数", "已报送", "未报送", "问题数", "整改措施数")}
     _check(meta, branch_rows, problems, measures, declared)
     for row in problems:
         rec = _owner(records, row, PROBLEMS.name)
