@@ -254,3 +254,22 @@ def test_distribute_gives_a_lower_committee_its_own_cycle_workbook(tree, tmp_pat
     assert (lower.info["theme"], lower.info["deadline"]) == (top.info["theme"], top.info["deadline"])
     assert lower.categories == top.categories
     assert lower.branches == []
+
+
+def test_a_list_past_the_row_limit_goes_on_in_numbered_sheets(tree, tmp_path, monkeypatch):
+    from toolkit.writers import consolidate
+
+    monkeypatch.setattr(consolidate, "DATA_ROWS", 10)
+    result = collect([tree["base"] / "甲局收件"], tmp_path, as_of=AS_OF, progress=False, jobs=1)
+    book = openpyxl.load_workbook(result.summary_path, read_only=True)
+    parts = [n for n in book.sheetnames if n.startswith("问题总表")]
+    want = result.figures["问题"]
+    assert len(parts) == -(-want // 10) > 1
+    rows = [r for n in parts for r in book[n].iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == want
+    assert all(next(book[n].iter_rows(max_row=1, values_only=True))[0] == "支部编号" for n in parts)
+    ledger = [r for n in book.sheetnames if n.startswith("整改总台账")
+              for r in book[n].iter_rows(min_row=2, values_only=True)]
+    assert len(ledger) == result.figures["措施"]
+    overview = [r[0] for r in book["总览"].iter_rows(values_only=True)]
+    assert "问题总表分表数" in overview

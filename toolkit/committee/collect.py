@@ -384,6 +384,18 @@ def branch_figures(rec: BranchRecord, categories: tuple[str, ...], as_of: dt.dat
     }
 
 
+def rollup_counts(result: CollectResult) -> tuple[int, int]:
+    """支部数 (the roster's, or with lower committees: the direct branches plus what each lower
+    committee's roster holds) and the number of lower committees."""
+    roster_n = len(result.roster)
+    if not (result.lower or result.lower_roster):
+        return roster_n, 0
+    direct = roster_n or sum(1 for r in result.branches if not r.via)
+    lower = {name_key(s.committee) for s in result.lower} | {name_key(r.get("org_name") or "")
+                                                              for r in result.lower_roster}
+    return direct + sum(s.declared["支部数"] for s in result.lower), len(lower)
+
+
 def figures(result: CollectResult) -> dict[str, Any]:
     """Headline figures for 总览 and the report, all computed from the rows."""
     per = [branch_figures(r, result.categories, result.as_of) for r in result.branches]
@@ -393,17 +405,12 @@ def figures(result: CollectResult) -> dict[str, Any]:
     countable = measures - total("长期坚持")
     expected, present = total("应到"), total("实到")
     outcomes = result.outcome_counts()
-    roster_n = len(result.roster)
-    if result.lower or result.lower_roster:
-        # direct branches of the roster (or received), plus what each lower committee's roster holds
-        roster_n = (roster_n or sum(1 for r in result.branches if not r.via)) + sum(
-            s.declared["支部数"] for s in result.lower)
+    roster_n, lower_n = rollup_counts(result)
     return {
         "支部数": roster_n or len(result.branches),
         "已报送": len(result.branches),
         "未报送": len(result.missing),
-        "下级党组织": len({name_key(s.committee) for s in result.lower}
-                         | {name_key(r.get("org_name") or "") for r in result.lower_roster}),
+        "下级党组织": lower_n,
         "有错误": outcomes[HAS_ERRORS],
         "名册外": sum(1 for f in result.files if f.outcome in (DONE, HAS_ERRORS) and f.off_roster),
         "应到": expected, "实到": present, "请假": total("请假"),
