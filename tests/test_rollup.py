@@ -273,3 +273,26 @@ def test_a_list_past_the_row_limit_goes_on_in_numbered_sheets(tree, tmp_path, mo
     assert len(ledger) == result.figures["措施"]
     overview = [r[0] for r in book["总览"].iter_rows(values_only=True)]
     assert "问题总表分表数" in overview
+
+
+def test_the_higher_committees_marks_survive_a_recollect(tree, tmp_path):
+    src = tree["result"].summary_path
+    wb = openpyxl.load_workbook(src)
+    ws = wb["整改总台账"]
+    head = [c.value for c in ws[1]]
+    col = {h: i for i, h in enumerate(head)}
+    target = next(r for r in ws.iter_rows(min_row=2) if r[col["所属党组织"]].value == "乙局机关党委")
+    target[col["党委销号"]].value = "已销号"
+    target[col["备注"]].value = "工委复核通过"
+    key = (target[col["支部编号"]].value, target[col["问题编号"]].value, target[col["整改措施"]].value)
+    wb.save(tmp_path / "上次.xlsx")
+    base = tree["base"]
+    inbox = base / "工委收件"
+    result = collect([inbox, base / "乙局报送.zip"], tmp_path / "out", cycle=tree["top"], as_of=AS_OF,
+                     previous=tmp_path / "上次.xlsx", progress=False, jobs=1)
+    again = openpyxl.load_workbook(result.summary_path, read_only=True)["整改总台账"]
+    rows = list(again.iter_rows(values_only=True))
+    col = {h: i for i, h in enumerate(rows[0])}
+    kept = [r for r in rows[1:] if (r[col["支部编号"]], r[col["问题编号"]], r[col["整改措施"]]) == key]
+    assert kept and kept[0][col["党委销号"]] == "已销号" and kept[0][col["备注"]] == "工委复核通过"
+    assert list(rows[0]).count("所属党组织") == 1
