@@ -296,3 +296,10 @@ def test_the_higher_committees_marks_survive_a_recollect(tree, tmp_path):
     kept = [r for r in rows[1:] if (r[col["支部编号"]], r[col["问题编号"]], r[col["整改措施"]]) == key]
     assert kept and kept[0][col["党委销号"]] == "已销号" and kept[0][col["备注"]] == "工委复核通过"
     assert list(rows[0]).count("所属党组织") == 1
+
+
+def test_the_duplicate_is_explained_in_the_issues_sheet(tree):
+    book = openpyxl.load_workbook(tree["result"].summary_path, read_only=True)
+    rows = list(book["校验问题"].iter_rows(values_only=True))
+    said = [r for r in rows[1:] if r[1] == "甲局三支部" and "重复报送" in (r[8] or "")]
+    assert len(said) == 1 and said[0][0].startswith("工委收件/甲局.xlsx")

@@ -680,20 +680,29 @@ def _files(ws, result: CollectResult, fmt: _Fmt) -> None:
             ws.write_string(r, 7, dt.datetime.fromtimestamp(f.mtime).strftime("%Y-%m-%d %H:%M"), fmt.text)
 
 
+def _record_issues(ws, r: int, shown: str, rec: BranchRecord, fmt: _Fmt) -> int:
+    for i in rec.issues:
+        r += 1
+        level = "错误" if i.severity is Severity.ERROR else "提醒"
+        for c, v in enumerate((shown, rec.org_name, rec.branch_id, level, i.code.value, i.sheet, i.cell, i.value,
+                               i.message)):
+            _put(ws, r, c, v, fmt)
+    return r
+
+
 def _issues(ws, result: CollectResult, fmt: _Fmt) -> None:
     headers = ISSUES.headers
     _header(ws, headers, ISSUES.widths, fmt)
     r = 0
     by_file = {rec.file: rec for rec in (*result.branches, *result.others)}
+    lower = {s.file: s for s in result.lower}
     for f in result.files:
         rec = by_file.get(f.shown)
         if rec is not None:
-            for i in rec.issues:
-                r += 1
-                level = "错误" if i.severity is Severity.ERROR else "提醒"
-                for c, v in enumerate((f.shown, rec.org_name, rec.branch_id, level, i.code.value, i.sheet,
-                                       i.cell, i.value, i.message)):
-                    _put(ws, r, c, v, fmt)
+            r = _record_issues(ws, r, f.shown, rec, fmt)
+        elif f.shown in lower:  # a lower 汇总表: its branches' issues, each under the branch's own file
+            for rec in lower[f.shown].branches:
+                r = _record_issues(ws, r, rec.file, rec, fmt)
         elif f.outcome == UNREADABLE:
             r += 1
             for c, v in enumerate((f.shown, "", "", "错误", "unreadable-file", "", "", "", f.reason)):
