@@ -255,6 +255,8 @@ def _meta(ws, result: CollectResult) -> None:
     for r, key in enumerate(META_KEYS):
         ws.write_string(r, 0, key)
         ws.write_string(r, 1, values[key])
+    ws.set_column(0, 1, 16)
+    print_setup(ws, 32)  # hidden, but printed like every other sheet if someone unhides it
     ws.hide()
 
 
