@@ -30,7 +30,7 @@ from toolkit.workflows.demo import cycle_content, filled_content
 from toolkit.writers.workbook import write_branch_workbook, write_cycle_workbook
 
 AS_OF = dt.date(2023, 10, 31)
-SHEETS = ["总览", "支部情况", "问题总表", "整改总台账", "民主评议汇总", "未报送", "文件清单", "校验问题"]
+SHEETS = ["总览", "支部情况", "问题总表", "整改总台账", "民主评议汇总", "未报送", "文件清单", "校验问题", "_meta"]
 
 
 class GbkInfo(zipfile.ZipInfo):

@@ -64,7 +64,12 @@ _INFO_KEPT = ("superior", "org_name", "meeting_type", "year", "theme", "meeting_
 def read_record(path: str, shown: str) -> tuple[str, Any]:
     """("ok", BranchRecord) or (outcome, reason) for a file that gives no branch data."""
     from toolkit.branch.validate import check_file
+    from toolkit.io.inputs import is_summary_file
 
+    if is_summary_file(path):  # a lower committee's 汇总表, recognised by content
+        from toolkit.committee.rollup import read_lower_summary
+
+        return read_lower_summary(path, shown)
     try:
         branch, report = check_file(path)
     except WorkbookError as exc:
@@ -198,11 +203,18 @@ def _show_time(ts: float) -> str:
 # --- deciding which records count ---------------------------------------------
 
 def assemble(files: list[InputFile], read: list[tuple[InputFile, BranchRecord]], cycle,
-             as_of: dt.date) -> CollectResult:
-    """Decide each file's outcome and order the branches as the roster does."""
-    cycle_id, how = _cycle_id(read, cycle)
+             as_of: dt.date, summaries: list | None = None) -> CollectResult:
+    """Decide each file's outcome and order the branches as the roster does.
+
+    ``summaries``: lower committees' 汇总表 read by rollup.read_lower_summary,
+    as (InputFile, LowerSummary); their branches join the direct ones, each once."""
+    from toolkit.committee.rollup import is_lower_row, lower_missing, merge_lower
+
+    summaries = summaries or []
+    cycle_id, how = _cycle_id(read, cycle, summaries)
     current, others = _this_cycle(read, cycle_id, how)
-    roster = _Roster(list(cycle.branches) if cycle is not None else [])
+    rows = list(cycle.branches) if cycle is not None else []
+    roster = _Roster([r for r in rows if not is_lower_row(r)])
     chosen, dropped = _choose(current, roster)
     others.extend(rec for _, rec in dropped)
     dup_count = Counter(f.branch_key for f, _ in dropped)
@@ -210,21 +222,25 @@ def assemble(files: list[InputFile], read: list[tuple[InputFile, BranchRecord]],
         f.outcome = HAS_ERRORS if rec.errors else DONE
         f.off_roster = bool(roster.rows) and not roster.knows(rec)
         f.reason = _used_reason(rec, f.off_roster, dup_count[f.branch_key])
-    branches = roster.ordered(chosen.values())
+    from_lower, lower = merge_lower(summaries, chosen, cycle_id)
+    branches = roster.ordered([*chosen.values(), *from_lower])
     categories = tuple(cycle.categories) if cycle is not None else _categories_of(branches)
     cycle_info = dict(cycle.info) if cycle is not None else _info_of(branches)
-    result = CollectResult(files=files, branches=branches, missing=roster.missing(branches, files),
+    lower_roster = [r for r in rows if is_lower_row(r)]
+    missing = roster.missing(branches, files) + lower_missing(lower, lower_roster)
+    result = CollectResult(files=files, branches=branches, missing=missing,
                            roster=roster.rows, categories=categories, as_of=as_of, cycle_id=cycle_id,
-                           cycle_info=cycle_info, others=others)
+                           cycle_info=cycle_info, others=others, lower=lower, lower_roster=lower_roster)
     result.figures = figures(result)
     return result
 
 
-def _cycle_id(read: list[tuple[InputFile, BranchRecord]], cycle) -> tuple[str, str]:
+def _cycle_id(read: list[tuple[InputFile, BranchRecord]], cycle, summaries=()) -> tuple[str, str]:
     """This collection's 周期编号 and where it came from (for the reason of other cycles' files)."""
     if cycle is not None:
         return cycle.cycle_id, "周期设置表"
     ids = Counter(r.meta.get("周期编号", "") for _, r in read if r.meta.get("周期编号"))
+    ids.update({s.cycle_id: len(s.branches) for _, s in summaries if s.cycle_id})
     return (ids.most_common(1)[0][0] if ids else ""), "多数文件（未指定 --cycle）"
 
 
@@ -372,6 +388,18 @@ def branch_figures(rec: BranchRecord, categories: tuple[str, ...], as_of: dt.dat
     }
 
 
+def rollup_counts(result: CollectResult) -> tuple[int, int]:
+    """支部数 (the roster's, or with lower committees: the direct branches plus what each lower
+    committee's roster holds) and the number of lower committees."""
+    roster_n = len(result.roster)
+    if not (result.lower or result.lower_roster):
+        return roster_n, 0
+    direct = roster_n or sum(1 for r in result.branches if not r.via)
+    lower = {name_key(s.committee) for s in result.lower} | {name_key(r.get("org_name") or "")
+                                                              for r in result.lower_roster}
+    return direct + sum(s.declared["支部数"] for s in result.lower), len(lower)
+
+
 def figures(result: CollectResult) -> dict[str, Any]:
     """Headline figures for 总览 and the report, all computed from the rows."""
     per = [branch_figures(r, result.categories, result.as_of) for r in result.branches]
@@ -381,11 +409,12 @@ def figures(result: CollectResult) -> dict[str, Any]:
     countable = measures - total("长期坚持")
     expected, present = total("应到"), total("实到")
     outcomes = result.outcome_counts()
-    roster_n = len(result.roster)
+    roster_n, lower_n = rollup_counts(result)
     return {
         "支部数": roster_n or len(result.branches),
         "已报送": len(result.branches),
         "未报送": len(result.missing),
+        "下级党组织": lower_n,
         "有错误": outcomes[HAS_ERRORS],
         "名册外": sum(1 for f in result.files if f.outcome in (DONE, HAS_ERRORS) and f.off_roster),
         "应到": expected, "实到": present, "请假": total("请假"),

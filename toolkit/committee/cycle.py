@@ -113,3 +113,16 @@ def branch_content(cycle: Cycle, branch: dict[str, Any]) -> Content:
     return Content(info=info, tables={"members": roster},
                    meta=branch_meta(cycle.cycle_id, branch.get("branch_id") or ""),
                    categories=cycle.categories, sections=cycle.sections)
+
+
+def lower_cycle_content(cycle: Cycle, committee: dict[str, Any]) -> Content:
+    """What a lower committee (支部名册 类型 党委/党总支) receives: its own 周期设置 with the same
+    cycle id, theme, deadline, categories and 专项剖析 items, its own name as the committee
+    running it, and its 支部名册 and 党员名册 left for it to fill."""
+    info = {k: cycle.info.get(k) for k in (*SHARED_INFO, "deadline")}
+    info["superior"] = committee["org_name"]
+    info["cycle_id"] = cycle.cycle_id
+    tables = {CYCLE_BRANCHES.key: [], CYCLE_MEMBERS.key: [],
+              "categories": [{"category": c} for c in cycle.categories],
+              CYCLE_SECTIONS.key: [{"name": n, "prompt": p} for n, p in cycle.sections]}
+    return Content(info=info, tables=tables)

@@ -34,7 +34,7 @@ from toolkit.core.keys import branch_keys
 from toolkit.core.values import clean_text, is_blank
 from toolkit.errors import InputError
 from toolkit.io.container import open_summary_input
-from toolkit.schema.summary import COMMITTEE_COLUMNS, LEDGER
+from toolkit.schema.summary import COMMITTEE_COLUMNS, LEDGER, PARENT
 
 # Columns of 整改总台账 the committee fills (schema.summary.COMMITTEE_COLUMNS).
 # Other columns that consolidate writes from branch data are recomputed each
@@ -231,7 +231,7 @@ class LedgerMarks:
 
 
 def ledger_marks(result, previous_summary_path: str | os.PathLike,
-                 ledger_headers: Iterable[str] = LEDGER.headers) -> LedgerMarks:
+                 ledger_headers: Iterable[str] = (*LEDGER.headers, PARENT.header)) -> LedgerMarks:
     """Match a previous 汇总表's marks to the measures of a collect result, in ledger order.
 
     ``result`` is a model.CollectResult: its branches' measures, in order,

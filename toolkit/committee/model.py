@@ -86,6 +86,10 @@ class BranchRecord:
     measures: list[Measure]
     issues: list[Issue]
     categories: tuple[str, ...] = ()
+    # Multi-level roll-up: the committees above this branch below the top (" > " joined,
+    # "" for a branch that reported directly) and the lower 汇总表 it came in ("" when direct).
+    parent: str = ""
+    via: str = ""
 
     @property
     def errors(self) -> int:
@@ -94,6 +98,24 @@ class BranchRecord:
     @property
     def warnings(self) -> int:
         return len(self.issues) - self.errors
+
+
+@dataclass
+class LowerSummary:
+    """A lower committee's 汇总表, read (committee/rollup.py): its _meta and its branches as records."""
+
+    file: str
+    meta: dict[str, str]
+    committee: str
+    cycle_id: str
+    as_of: dt.date | None
+    branches: list[BranchRecord]
+    missing: list[dict[str, Any]]  # its 未报送 rows (支部编号, 党组织名称, 书记, …, 情况)
+    lower: list[dict[str, Any]]  # its own 下级党组织 rows, for a tree deeper than two levels
+    declared: dict[str, int]  # 支部数, 已报送, 未报送, 问题数, 整改措施数 as its _meta states them
+    stamp: str = ""  # 生成时间 from its _meta: which of two copies is newer
+    used: int = 0  # branches of it counted at this level (the others arrived another way)
+    duplicates: list[str] = field(default_factory=list)  # why each of the others was not counted again
 
 
 @dataclass
@@ -120,6 +142,9 @@ class CollectResult:
     cycle_id: str
     cycle_info: dict[str, Any]
     others: list[BranchRecord] = field(default_factory=list)  # duplicates and other cycles
+    lower: list[LowerSummary] = field(default_factory=list)  # lower committees' 汇总表 counted
+    # 支部名册 rows of type 党委/党总支: the lower committees whose 汇总表 is expected
+    lower_roster: list[dict[str, Any]] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, for benchmarks
     summary_path: Path | None = None

@@ -421,3 +421,38 @@ def _exit_on_termination() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+# --- recognising a 汇总表 by content -------------------------------------------------
+
+_WORKBOOK_PART = "xl/workbook.xml"
+_WORKBOOK_PART_BYTES = 1024 * 1024
+_SHEET_NAME_RE = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
+
+
+def sheet_names_of(path: str | os.PathLike) -> list[str]:
+    """The sheet names an .xlsx declares in xl/workbook.xml, read bounded; [] for anything else."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo(_WORKBOOK_PART)
+            if info.file_size > _WORKBOOK_PART_BYTES or ratio_refused(info):
+                return []
+            with zf.open(info) as part:
+                xml = part.read(_WORKBOOK_PART_BYTES)
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error):
+        return []
+    import html
+
+    return [html.unescape(m.decode("utf-8", "replace")) for m in _SHEET_NAME_RE.findall(xml)]
+
+
+def is_summary_file(path: str | os.PathLike) -> bool:
+    """A 汇总表 written by collect: its hidden _meta sheet beside 问题总表 and 整改总台账.
+
+    Recognised by what the file holds, never by its name: a lower committee may
+    send 汇总表.xlsx as 某某党委.xlsx. Whether its _meta is genuine is checked
+    when it is read (committee/rollup.py)."""
+    from toolkit.schema.summary import LEDGER, META_SHEET, PROBLEMS
+
+    names = set(sheet_names_of(path))
+    return {META_SHEET, PROBLEMS.name, LEDGER.name} <= names

@@ -116,8 +116,39 @@ ISSUES = SummarySheet("校验问题", (
     Column("value", "内容", 20), Column("message", "说明", 60),
 ))
 
+# Multi-level roll-up. 所属党组织 (the committees above a branch, top first) is added after the
+# declared columns of 支部情况, 问题总表 and 整改总台账 when lower committees' 汇总表 were collected.
+PARENT = Column("parent", "所属党组织", 28)
+PARENT_SEPARATOR = " > "
+
+LOWER = SummarySheet("下级党组织", (
+    Column("org_name", "党组织名称", 24), Column("parent", "所属党组织", 24), Column("branches", "支部数", 8),
+    Column("reported", "已报送", 8), Column("missing", "未报送", 8), Column("problems", "问题数", 8),
+    Column("measures", "整改措施数", 9), Column("done", "已完成", 8), Column("rate", "整改完成率", 9),
+    Column("as_of", "统计日期", 11), Column("file", "来源文件", 36), Column("note", "情况", 50),
+))
+
+# The hidden sheet that makes a 汇总表 recognisable by content, like a branch workbook's _meta:
+# key in A, value in B. 内容校验 is summary_hash over the rows the other sheets hold.
+META_SHEET = "_meta"
+META_KIND = "汇总表"
+META_KEYS = ("表类型", "模板版本", "周期编号", "党组织", "所属党组织", "统计日期", "支部数", "已报送", "未报送",
+             "问题数", "整改措施数", "内容校验", "生成时间")
+META_VERSION = "1"
+
 SHEETS = (OVERVIEW.name, BRANCHES_NAME, PROBLEMS.name, LEDGER.name, APPRAISAL.name, MISSING.name, FILES.name,
           ISSUES.name)
+
+
+def summary_hash(rows) -> str:
+    """A digest of (支部编号, 党组织名称, 问题数, 整改措施数, 已完成) per branch, in order:
+    a 汇总表 edited by hand (a row added or deleted, a count changed) no longer matches it."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for row in rows:
+        h.update(("\x1f".join(str(v) for v in row) + "\x1e").encode("utf-8"))
+    return h.hexdigest()[:32]
 
 
 def branch_headers(categories: Sequence[str], appraisals: Sequence[str]) -> list[str]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from toolkit.committee.collect import assemble, read_all
-from toolkit.committee.model import BranchRecord, CollectResult, InputFile
+from toolkit.committee.model import BranchRecord, CollectResult, InputFile, LowerSummary
 from toolkit.errors import ToolkitError, UsageError
 from toolkit.io.inputs import ScratchDir, classify_by_name, gather
 
@@ -49,12 +49,12 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
     # branches again at the end, so with --book the folder stays until then.
     workdir = ScratchDir(prefix="orglife-collect-")  # removed on SIGTERM too
     with (contextlib.nullcontext(workdir.name) if book else workdir) as tmp:
-        files, read = _read(paths, Path(tmp), jobs, progress)
+        files, read, summaries = _read(paths, Path(tmp), jobs, progress)
     if previous_cycle:
         # Before assemble, so the 提醒 counts and per-branch figures include the repeats.
         _flag_repeats([rec for _, rec in read], previous_cycle)
     timings = {"read": time.perf_counter() - clock}
-    result = assemble(files, read, loaded, as_of)
+    result = assemble(files, read, loaded, as_of, summaries)
     try:
         _write_documents(result, out_dir, previous, timings)
         if book:
@@ -67,18 +67,21 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
     return result
 
 
-def _read(paths: list, tmp: Path, jobs: int | None,
-          progress: bool) -> tuple[list[InputFile], list[tuple[InputFile, BranchRecord]]]:
+def _read(paths: list, tmp: Path, jobs: int | None, progress: bool):
+    """Every input: branch workbooks as records, lower committees' 汇总表 as LowerSummary."""
     files = gather(paths, tmp)
     for f in files:
         classify_by_name(f)
     read: list[tuple[InputFile, BranchRecord]] = []
+    summaries: list[tuple[InputFile, LowerSummary]] = []
     for f, kind, payload in read_all(files, jobs, progress):
         if kind == "ok":
             read.append((f, payload))
+        elif kind == "summary":
+            summaries.append((f, payload))
         else:
             f.outcome, f.reason = kind, payload
-    return files, read
+    return files, read, summaries
 
 
 def _flag_repeats(records: list[BranchRecord], previous_cycle) -> None:

@@ -12,7 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.committee.cycle import branch_content, load_cycle, shared_settings
+from toolkit.committee.cycle import branch_content, load_cycle, lower_cycle_content, shared_settings
+from toolkit.committee.rollup import is_lower_row
 from toolkit.io.fsutil import ensure_dir, inside, safe_filename
 from toolkit.schema.content import Content
 from toolkit.writers.workbook import MacroParts, write_branch_workbook, write_cycle_workbook
@@ -90,6 +91,9 @@ def distribute(cycle_path: str | os.PathLike, out_dir: str | os.PathLike, *, mac
     result = DistributeResult()
     used: set[str] = set()
     for branch in cycle.branches:
+        if is_lower_row(branch):  # a 党委/党总支 runs the same cycle with its own branches
+            result.written.append(_lower_cycle(cycle, branch, out_dir, used))
+            continue
         first = safe_filename(branch["org_name"])
         stem = _unique_stem(first, branch.get("branch_id") or "", used)
         used.add(_name_key(stem))
@@ -104,6 +108,15 @@ def distribute(cycle_path: str | os.PathLike, out_dir: str | os.PathLike, *, mac
         write_launchers(out_dir, (LAUNCHER,))
         result.launcher = out_dir / LAUNCHER
     return result
+
+
+def _lower_cycle(cycle, row: dict, out_dir: Path, used: set[str]) -> Path:
+    """DIR/<党组织名称>_周期设置.xlsx for a lower committee: the same cycle, its roster to fill."""
+    stem = _unique_stem(safe_filename(f"{row['org_name']}_周期设置"), row.get("branch_id") or "", used)
+    used.add(_name_key(stem))
+    target = inside(out_dir, stem + ".xlsx")
+    write_cycle_workbook(target, lower_cycle_content(cycle, row))
+    return target
 
 
 @dataclass

@@ -90,6 +90,9 @@ def entries(result: CollectResult) -> tuple[list[_Entry], list[tuple[str, str]]]
     for rec in result.branches:
         f = by_shown.get(rec.file)
         name = rec.org_name or rec.branch_id or rec.file
+        if rec.via:  # came inside a lower committee's 汇总表: its book is that committee's
+            omitted.append((name, f"由下级党组织汇总表 {rec.via} 报送，情况报告收入该党组织的汇编"))
+            continue
         if f is None or f.outcome != DONE:
             omitted.append((name, f"填报表有 {rec.errors} 个错误（{rec.file}），改正后重新汇总才能收入"))
             continue

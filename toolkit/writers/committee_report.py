@@ -141,6 +141,8 @@ def write_committee_report(result: CollectResult, path: str | os.PathLike, *,
                    f"截至{format_date(result.as_of)}，共收到{fig['已报送']}个党支部报送的会议材料。")
     w.para(opening + "现将汇总情况报告如下：")
 
+    if result.lower or result.lower_roster:  # a higher committee's report: one level up (rollup_sections)
+        rollup_sections(w, result)
     _preparation(w, result)
     _meetings(w, result)
     _problems(w, result)
@@ -405,6 +407,33 @@ def _not_reported(w: _Writer, result: CollectResult) -> None:
     if with_errors:
         w.para(f"{_names(with_errors)}共{len(with_errors)}个党支部的填报表存在需要更正的内容，"
                f"其可读取部分已纳入汇总，具体问题见汇总表“校验问题”工作表。")
+
+
+def rollup_sections(w: _Writer, result: CollectResult) -> None:
+    """A higher committee's paragraphs: the branches by lower committee and who has not
+    reported at each level (the figures of 下级党组织, rollup.lower_rows)."""
+    from toolkit.committee.rollup import lower_rows
+
+    rows = lower_rows(result)
+    direct = sum(1 for r in result.branches if not r.via)
+    w.h1("各下级党组织汇总情况")
+    sent = [r for r in rows if r.get("branches") is not None]
+    silent = [r["org_name"] for r in rows if r.get("branches") is None]
+    parts = [f"{r['org_name']}所属{r['branches']}个党支部，已报送{r['reported']}个、未报送{r['missing']}个，"
+             f"查摆问题{r['problems']}条、整改措施{r['measures']}条，整改完成率"
+             f"{percent(r['done'], r['measures']) if r['measures'] else '—'}"
+             f"（统计日期{format_date(r['as_of']) if r.get('as_of') else '未注明'}）" for r in sent]
+    lead = f"本级直接报送的党支部{direct}个；" if direct else ""
+    if parts:
+        w.para(f"{lead}收到{len(sent)}个下级党组织的汇总表：{'；'.join(parts)}。")
+    else:
+        w.para(f"{lead}尚未收到下级党组织的汇总表。")
+    if silent:
+        w.para(f"{_names(silent)}尚未报送汇总表，其所属党支部的情况未纳入本次汇总。")
+    lower_missing = [r for r in sent if r["missing"]]
+    if lower_missing:
+        w.para("下级党组织名册中尚未报送的党支部：" + "；".join(
+            f"{r['org_name']}{r['missing']}个" for r in lower_missing) + "，名单见汇总表“未报送”工作表。")
 
 
 def _next_steps(w: _Writer, result: CollectResult) -> None:

@@ -50,14 +50,21 @@ from toolkit.schema.summary import (
     FILES,
     ISSUES,
     LEDGER,
+    LOWER,
+    META_KEYS,
+    META_KIND,
+    META_SHEET,
+    META_VERSION,
     MISSING,
     OVERVIEW,
     OVERVIEW_CATEGORY,
     OVERVIEW_STATUS_NAME,
+    PARENT,
     PROBLEMS,
     SHEETS,
     branch_headers,
     branch_widths,
+    summary_hash,
 )
 
 FONT = "宋体"
@@ -193,18 +200,75 @@ def write_summary(result: CollectResult, path: str | os.PathLike, *, marks: Ledg
                                             "strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties({"title": "组织生活会汇总表", "author": "orglife"})
         fmt = _Fmt(wb)
-        sheets = {name: wb.add_worksheet(name) for name in SHEETS}
+        names = list(SHEETS)
+        if rolled_up(result):
+            names.insert(1, LOWER.name)
+        split = split_sheets(result, marks)
+        for base, parts in split.items():
+            names[names.index(base) + 1:names.index(base) + 1] = parts[1:]
+        sheets = {name: wb.add_worksheet(name) for name in names}
+        result.figures["分页"] = {base: parts for base, parts in split.items() if len(parts) > 1}
         _overview(wb, sheets[OVERVIEW.name], result, fmt)
+        if rolled_up(result):
+            _lower(sheets[LOWER.name], result, fmt)
         _branches(sheets[BRANCHES_NAME], result, fmt)
-        _problems(sheets[PROBLEMS.name], result, fmt)
-        _ledger(sheets[LEDGER.name], result, fmt, marks)
+        _problems([sheets[n] for n in split[PROBLEMS.name]], result, fmt)
+        _ledger([sheets[n] for n in split[LEDGER.name]], result, fmt, marks)
         _appraisal(sheets[APPRAISAL.name], result, fmt)
         _missing(sheets[MISSING.name], result, fmt)
         _files(sheets[FILES.name], result, fmt)
         _issues(sheets[ISSUES.name], result, fmt)
+        _meta(wb.add_worksheet(META_SHEET), result)
         sheets[OVERVIEW.name].activate()
         wb.close()
     return path
+
+
+def rolled_up(result: CollectResult) -> bool:
+    """Lower committees' 汇总表 were collected or expected: 下级党组织 and 所属党组织 are written."""
+    return bool(result.lower or result.lower_roster)
+
+
+def content_rows(result: CollectResult) -> list[tuple]:
+    """What the content hash of _meta covers (schema.summary.summary_hash), in 支部情况 order."""
+    return [(rec.branch_id or "", rec.org_name or "", per["问题"], per["措施"])
+            for rec, per in zip(result.branches, result.figures["per_branch"])]
+
+
+def meta_values(result: CollectResult) -> dict[str, str]:
+    """The hidden _meta of a 汇总表: what a higher committee's collect recognises and checks."""
+    fig = result.figures
+    info = result.cycle_info
+    return {
+        "表类型": META_KIND, "模板版本": META_VERSION, "周期编号": result.cycle_id or "",
+        "党组织": str(info.get("superior") or ""), "所属党组织": "",
+        "统计日期": format_date(result.as_of) if result.as_of else "",
+        "支部数": str(fig["支部数"]), "已报送": str(fig["已报送"]), "未报送": str(fig["未报送"]),
+        "问题数": str(fig["问题"]), "整改措施数": str(fig["措施"]),
+        "内容校验": summary_hash(content_rows(result)),
+        "生成时间": dt.datetime.now().strftime("%Y-%m-%dT%H:%M:%S.%f"),
+    }
+
+
+def _meta(ws, result: CollectResult) -> None:
+    values = meta_values(result)
+    for r, key in enumerate(META_KEYS):
+        ws.write_string(r, 0, key)
+        ws.write_string(r, 1, values[key])
+    ws.set_column(0, 1, 16)
+    print_setup(ws, 32)  # hidden, but printed like every other sheet if someone unhides it
+    ws.hide()
+
+
+def _lower(ws, result: CollectResult, fmt: _Fmt) -> None:
+    from toolkit.committee.rollup import lower_rows
+
+    rows = lower_rows(result)
+    _header(ws, LOWER.headers, LOWER.widths, fmt, filter_rows=len(rows))
+    rate = LOWER.index("rate")
+    for r, row in enumerate(rows, start=1):
+        for c, col in enumerate(LOWER.columns):
+            _put(ws, r, c, row.get(col.key), fmt, fmt.pct if c == rate else None)
 
 
 # --- 总览 -------------------------------------------------------------------------
@@ -252,6 +316,11 @@ def _overview_figures(ws, result: CollectResult, fmt: _Fmt) -> int:
         ("10天内到期", fig["10天内到期"], ""),
         ("收到文件", len(result.files), "、".join(f"{o} {fig['文件'][o]}" for o in OUTCOMES)),
     ]
+    if result.lower or result.lower_roster:
+        rows.insert(3, ("下级党组织", fig.get("下级党组织", 0), "见“下级党组织”工作表；支部数含各下级党组织名册中的支部"))
+    for base, parts in (fig.get("分页") or {}).items():
+        rows.append((f"{base}分表数", len(parts), f"超过 Excel 每表 1,048,576 行的上限，续写在"
+                                                 f"“{'”“'.join(parts[1:])}”"))
     r = 3
     for c, head in enumerate(OVERVIEW.headers):
         ws.write_string(r, c, head, fmt.header)
@@ -365,6 +434,9 @@ def _branches(ws, result: CollectResult, fmt: _Fmt) -> None:
     cats = list(result.categories)
     headers = branch_headers(cats, APPRAISALS)
     widths = branch_widths(cats, APPRAISALS)
+    parent_col = len(headers) if rolled_up(result) else None
+    if parent_col is not None:
+        headers, widths = [*headers, PARENT.header], [*widths, PARENT.width]
     _header(ws, headers, widths, fmt, filter_rows=len(result.branches))
     for r, (rec, per) in enumerate(zip(result.branches, result.figures["per_branch"]), start=1):
         values = [rec.branch_id, rec.org_name, rec.info.get("meeting_date"), per["应到"], per["实到"],
@@ -373,17 +445,57 @@ def _branches(ws, result: CollectResult, fmt: _Fmt) -> None:
                   *(per["类别"][c] for c in cats), per["类别"][OTHER_CATEGORY],
                   per["措施"], per["已完成"], per["推进中"], per["逾期"], *(per[a] for a in APPRAISALS),
                   per["评议未填"], branch_state(rec), rec.errors, rec.warnings, rec.file]
+        if parent_col is not None:
+            values.append(rec.parent)
         for c, v in enumerate(values):
             _put(ws, r, c, v, fmt, fmt.pct if c == 6 else None)
 
 
-def _problems(ws, result: CollectResult, fmt: _Fmt) -> None:
+# Excel's last row is 1,048,576: a longer list goes on across numbered sheets (问题总表（2）, …),
+# each with its header, and 总览 says so.
+DATA_ROWS = 1_048_575
+
+
+def split_sheets(result: CollectResult, marks: LedgerMarks | None) -> dict[str, list[str]]:
+    """The sheets 问题总表 and 整改总台账 take: one, or numbered parts past Excel's row limit."""
+    sizes = {PROBLEMS.name: sum(len(b.problems) for b in result.branches),
+             LEDGER.name: sum(len(b.measures) for b in result.branches) + len(marks.leftovers if marks else [])}
+    return {name: [name] + [f"{name}（{i}）" for i in range(2, -(-n // DATA_ROWS) + 1)] for name, n in sizes.items()}
+
+
+class _Pages:
+    """Rows of one long list over its sheets: ``advance()`` gives the next row, and True when
+    it starts a new sheet (whose header ``start`` has then written)."""
+
+    def __init__(self, sheets, start):
+        self.sheets, self.start, self.i, self.r = list(sheets), start, 0, 0
+        start(self.sheets[0], 0)
+
+    @property
+    def ws(self):
+        return self.sheets[self.i]
+
+    def advance(self) -> bool:
+        new = self.r == DATA_ROWS and self.i + 1 < len(self.sheets)
+        if new:
+            self.i, self.r = self.i + 1, 0
+            self.start(self.ws, self.i)
+        self.r += 1
+        return new
+
+
+def _problems(wss, result: CollectResult, fmt: _Fmt) -> None:
     total = sum(len(b.problems) for b in result.branches)
     widths = PROBLEMS.widths
-    _header(ws, PROBLEMS.headers, widths, fmt, filter_rows=total)
-    r = 0
+    headers = PROBLEMS.headers
+    parent_col = len(headers) if rolled_up(result) else None
+    if parent_col is not None:
+        headers, widths = (*headers, PARENT.header), (*widths, PARENT.width)
+    pages = _Pages(wss, lambda ws, i: _header(ws, headers, widths, fmt,
+                                                filter_rows=min(DATA_ROWS, total - i * DATA_ROWS)))
     # No cell format on the long sheets' text and numbers: the format lookup was
     # 30% of writing a cell, and these sheets reach 300,000 rows.
+    ws = pages.ws
     text, write_string, write_number = None, ws.write_string, ws.write_number
     for rec in result.branches:
         per_pid: dict[Any, int] = {}
@@ -392,7 +504,10 @@ def _problems(ws, result: CollectResult, fmt: _Fmt) -> None:
         state = branch_state(rec)
         bid, org = rec.branch_id or "", rec.org_name or ""
         for pid, level, owner, category, summary, detail, source, row in rec.problems:  # Problem, unpacked
-            r += 1
+            if pages.advance():
+                ws = pages.ws
+                write_string, write_number = ws.write_string, ws.write_number
+            r = pages.r
             fit_row(ws, r, ((summary, widths[6]), (detail, widths[7])))
             write_string(r, 0, bid, text)
             write_string(r, 1, org, text)
@@ -405,45 +520,66 @@ def _problems(ws, result: CollectResult, fmt: _Fmt) -> None:
             # the row in the branch's own 问题清单 (its file is in 支部情况): a number costs less than text
             if row:
                 write_number(r, 11, row, None)
+            if parent_col is not None and rec.parent:
+                write_string(r, parent_col, rec.parent, text)
 
 
-def _ledger(ws, result: CollectResult, fmt: _Fmt, notes: LedgerMarks | None) -> None:
+def _ledger(wss, result: CollectResult, fmt: _Fmt, notes: LedgerMarks | None) -> None:
     total = sum(len(b.measures) for b in result.branches)
-    headers = list(LEDGER.headers) + (notes.extra if notes else [])
+    parent = [PARENT.header] if rolled_up(result) else []
+    headers = list(LEDGER.headers) + parent + [h for h in (notes.extra if notes else []) if h not in parent]
     leftovers = notes.leftovers if notes else []
-    _header(ws, headers, LEDGER.widths + (16,) * (len(headers) - len(LEDGER.columns)), fmt,
-            filter_rows=total + len(leftovers))
+    widths = LEDGER.widths + tuple(PARENT.width for _ in parent)
+    parent_col = column_of(headers, PARENT.header)
     column = {h: c for c, h in enumerate(headers)}
     status_col = LEDGER.index("state")
-    if total:
-        for status, cell_fmt in fmt.status.items():
-            ws.conditional_format(1, status_col, total, status_col,
-                                  {"type": "cell", "criteria": "==", "value": f'"{status}"', "format": cell_fmt})
-    ws.write_comment(0, status_col, f"截至 {format_date(result.as_of)}：已完成 / 已逾期 / 10天内到期 / 正常 / 长期坚持",
-                     {"font_name": FONT})
-    row = _LedgerRow(ws, fmt, result.as_of)
-    r = 0
+    row = _LedgerRow(wss[0], fmt, result.as_of)
+
+    def start(ws, i: int) -> None:
+        rows = min(DATA_ROWS, total + len(leftovers) - i * DATA_ROWS)
+        _header(ws, headers, widths + (16,) * (len(headers) - len(widths)), fmt, filter_rows=rows)
+        if rows > 0:
+            for status, cell_fmt in fmt.status.items():
+                ws.conditional_format(1, status_col, rows, status_col,
+                                      {"type": "cell", "criteria": "==", "value": f'"{status}"', "format": cell_fmt})
+        ws.write_comment(0, status_col, f"截至 {format_date(result.as_of)}：已完成 / 已逾期 / 10天内到期 / 正常 / 长期坚持",
+                         {"font_name": FONT})
+        row.ws = ws
+
+    pages = _Pages(wss, start)
+    g = 0  # the row over all parts: marks are placed by it
     for rec in result.branches:
         problems = {p.pid: p for p in rec.problems}
         for m in rec.measures:
-            r += 1
+            pages.advance()
+            ws, r, g = pages.ws, pages.r, g + 1
             row.write(r, rec, m, problems.get(m.pid))
-            kept = notes.by_row.get(r) if notes else None
+            if parent_col is not None and rec.parent:
+                ws.write_string(r, parent_col, rec.parent, None)
+            kept = notes.by_row.get(g) if notes else None
             for name, value in (kept or {}).items():
                 if name == LEDGER.header("closed_date") and isinstance(m.closed_date, dt.date):
                     continue  # the branch's own 销号日期 is the newer word
                 _put(ws, r, column[name], value, fmt)
     # Marks whose measure is no longer in any workbook stay visible at the end, with why.
     for mark in leftovers:
-        r += 1
-        for key, value in (("branch_id", mark.branch_id), ("org_name", mark.org_name), ("pid", mark.pid),
-                           ("measure", mark.measure)):
-            _put(ws, r, LEDGER.index(key), value, fmt)
-        for name, value in mark.values.items():
-            _put(ws, r, column[name], value, fmt)
-        ws.write_string(r, status_col, "未对应", None)
-        ws.write_string(r, LEDGER.index("row"), f"上次汇总表第{mark.row}行：本次报送中没有找到这条整改措施"
-                                                 f"（可能已被支部删除或改写），党委的标记保留在此，核实后可删除本行", None)
+        pages.advance()
+        _leftover(pages.ws, pages.r, mark, column, fmt)
+
+
+def _leftover(ws, r: int, mark, column: dict[str, int], fmt: _Fmt) -> None:
+    for key, value in (("branch_id", mark.branch_id), ("org_name", mark.org_name), ("pid", mark.pid),
+                       ("measure", mark.measure)):
+        _put(ws, r, LEDGER.index(key), value, fmt)
+    for name, value in mark.values.items():
+        _put(ws, r, column[name], value, fmt)
+    ws.write_string(r, LEDGER.index("state"), "未对应", None)
+    ws.write_string(r, LEDGER.index("row"), f"上次汇总表第{mark.row}行：本次报送中没有找到这条整改措施"
+                                             f"（可能已被支部删除或改写），党委的标记保留在此，核实后可删除本行", None)
+
+
+def column_of(headers, header: str) -> int | None:
+    return headers.index(header) if header in headers else None
 
 
 class _LedgerRow:
@@ -521,9 +657,10 @@ def _appraisal(ws, result: CollectResult, fmt: _Fmt) -> None:
 
 
 def _missing(ws, result: CollectResult, fmt: _Fmt) -> None:
-    _header(ws, MISSING.headers, MISSING.widths, fmt, filter_rows=len(result.missing))
+    columns = (*MISSING.columns, PARENT) if rolled_up(result) else MISSING.columns
+    _header(ws, [c.header for c in columns], [c.width for c in columns], fmt, filter_rows=len(result.missing))
     for r, b in enumerate(result.missing, start=1):
-        for c, key in enumerate(col.key for col in MISSING.columns):
+        for c, key in enumerate(col.key for col in columns):
             _put(ws, r, c, b.get(key), fmt)
     if not result.roster:
         # Under 情况, never under 支部编号 or 党组织名称: whoever reads the sheet back
@@ -545,20 +682,29 @@ def _files(ws, result: CollectResult, fmt: _Fmt) -> None:
             ws.write_string(r, 7, dt.datetime.fromtimestamp(f.mtime).strftime("%Y-%m-%d %H:%M"), fmt.text)
 
 
+def _record_issues(ws, r: int, shown: str, rec: BranchRecord, fmt: _Fmt) -> int:
+    for i in rec.issues:
+        r += 1
+        level = "错误" if i.severity is Severity.ERROR else "提醒"
+        for c, v in enumerate((shown, rec.org_name, rec.branch_id, level, i.code.value, i.sheet, i.cell, i.value,
+                               i.message)):
+            _put(ws, r, c, v, fmt)
+    return r
+
+
 def _issues(ws, result: CollectResult, fmt: _Fmt) -> None:
     headers = ISSUES.headers
     _header(ws, headers, ISSUES.widths, fmt)
     r = 0
     by_file = {rec.file: rec for rec in (*result.branches, *result.others)}
+    lower = {s.file: s for s in result.lower}
     for f in result.files:
         rec = by_file.get(f.shown)
         if rec is not None:
-            for i in rec.issues:
-                r += 1
-                level = "错误" if i.severity is Severity.ERROR else "提醒"
-                for c, v in enumerate((f.shown, rec.org_name, rec.branch_id, level, i.code.value, i.sheet,
-                                       i.cell, i.value, i.message)):
-                    _put(ws, r, c, v, fmt)
+            r = _record_issues(ws, r, f.shown, rec, fmt)
+        elif f.shown in lower:  # a lower 汇总表: its branches' issues, each under the branch's own file
+            for rec in lower[f.shown].branches:
+                r = _record_issues(ws, r, rec.file, rec, fmt)
         elif f.outcome == UNREADABLE:
             r += 1
             for c, v in enumerate((f.shown, "", "", "错误", "unreadable-file", "", "", "", f.reason)):

@@ -1,0 +1,408 @@
+"""Multi-level roll-up: a lower committee's 汇总表 read back as branch records, and merged.
+
+A higher committee collects branch workbooks and lower committees' 汇总表 in
+the same folders and zips. A 汇总表 is recognised by content (io.inputs.is_summary_file)
+and read here into the same BranchRecord a branch workbook gives, so every sheet
+of the higher 汇总表 is the union of its inputs and every figure is computed from
+rows, at every level. Its hidden _meta is checked against its rows: a summary
+edited by hand (or a forged _meta) is reported, not summed.
+
+Computes only; the workflow wires it and consolidate writes the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from toolkit.branch.read import sheet_rows
+from toolkit.committee.model import (
+    APPRAISALS,
+    DONE,
+    DUPLICATE,
+    NOT_BRANCH,
+    UNREADABLE,
+    BranchRecord,
+    Guest,
+    InputFile,
+    LowerSummary,
+    Measure,
+    Problem,
+)
+from toolkit.core.headers import find_sheet, scan_header
+from toolkit.core.keys import branch_key, name_key
+from toolkit.core.values import BadValue, cell_text, clean_name, is_blank, parse_date, parse_deadline
+from toolkit.errors import Issue, IssueCode, Severity, WorkbookError
+from toolkit.io.container import open_summary
+from toolkit.schema.summary import (
+    BRANCHES_NAME,
+    ISSUES,
+    LEDGER,
+    LOWER,
+    META_KIND,
+    META_SHEET,
+    MISSING,
+    PARENT,
+    PARENT_SEPARATOR,
+    PROBLEMS,
+    summary_hash,
+)
+
+LOWER_KINDS = ("党委", "党总支")  # 支部名册 类型 values whose row expects a 汇总表
+ROW_LIMIT = 1_048_576
+# rows a sheet may hold beyond what _meta declares: header, 合计, the ledger's marks of measures gone
+ROW_SLACK = 2_000
+
+# 支部情况 headers read back -> the record's count keys
+_BRANCH_COLUMNS = {
+    "支部编号": "branch_id", "党组织名称": "org_name", "召开日期": "meeting_date", "上级指导": "guidance",
+    "应到人数": "应到", "实到人数": "实到", "请假人数": "请假", "学习研讨次数": "学习研讨",
+    "谈心谈话次数": "谈心谈话", "征求意见条数": "征求意见", "查摆问题数": "问题", "整改措施数": "措施",
+    "评议未填": "评议未填", "来源文件": "file", PARENT.header: "parent",
+    **{f"评议{a}": a for a in APPRAISALS},
+}
+_COUNT_KEYS = ("应到", "实到", "请假", "学习研讨", "谈心谈话", "征求意见", *APPRAISALS, "评议未填")
+_PROBLEM_KEYS = ("branch_id", "org_name", "pid", "level", "owner", "category", "summary", "detail", "source",
+                 "row", "parent")
+_MEASURE_KEYS = ("branch_id", "org_name", "pid", "measure", "owner", "deadline", "status", "done_date",
+                 "evidence", "closed_date", "row", "parent")
+_GUEST_RE = re.compile(r"([^；（]+)（(?:([^，）]*)，)?([^）]*)）")
+
+
+class Refused(Exception):
+    """A 汇总表 that cannot be summed: the reason, in Chinese."""
+
+
+def is_lower_row(row: dict[str, Any]) -> bool:
+    return (row.get("kind") or "") in LOWER_KINDS
+
+
+def join_path(*parts: str) -> str:
+    return PARENT_SEPARATOR.join(p for p in parts if p)
+
+
+# --- reading (runs in worker processes) ---------------------------------------
+
+def read_lower_summary(path: str, shown: str) -> tuple[str, Any]:
+    """("summary", LowerSummary) or (outcome, reason)."""
+    try:
+        wb = open_summary(Path(path))
+    except WorkbookError as exc:
+        return UNREADABLE, str(exc).replace(Path(path).name, Path(shown).name)
+    try:
+        return "summary", _read(wb, shown)
+    except Refused as exc:
+        return UNREADABLE, f"下级党组织汇总表不能汇总：{exc}"
+    except Exception as exc:  # calamine raises several unrelated types for broken files
+        return UNREADABLE, f"读取下级党组织汇总表时出错（{type(exc).__name__}），请让该党组织重新生成汇总表后报送"
+    finally:
+        wb.close()
+
+
+def _meta(wb) -> dict[str, str]:
+    real = find_sheet(wb.sheet_names, META_SHEET)
+    rows = sheet_rows(wb, real, 200) if real else []
+    meta = {cell_text(r[0]): cell_text(r[1]) for r in rows if len(r) >= 2 and not is_blank(r[0])}
+    if meta.get("表类型") != META_KIND:
+        raise Refused("隐藏工作表 _meta 没有注明“表类型：汇总表”")
+    return meta
+
+
+def _table(wb, name: str, wanted: dict[str, str], declared: int | None = None) -> list[dict[str, Any]]:
+    """The sheet's rows by column key. ``declared``: the rows _meta says it holds; a sheet
+    much taller (a million rows pasted in) is refused before its rows become Python objects."""
+    real = find_sheet(wb.sheet_names, name)
+    if real is None:
+        raise Refused(f"缺少工作表“{name}”")
+    sheet = wb.get_sheet_by_name(real)
+    if declared is not None and sheet.total_height > declared + ROW_SLACK:
+        raise Refused(f"“{name}”有 {sheet.total_height} 行，_meta 记载只有 {declared} 条"
+                      "（汇总表可能被手工修改过），请让该党组织重新汇总后报送")
+    rows = sheet_rows(wb, real, ROW_LIMIT + 1)
+    header_at, cols = scan_header(rows, wanted)
+    out = []
+    for r, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        record = {k: (row[c] if c < len(row) else None) for k, c in cols.items()}
+        if all(is_blank(v) for v in record.values()):
+            continue
+        record["_row"] = r
+        out.append(record)
+    return out
+
+
+def _count(value: Any, where: str) -> int:
+    if is_blank(value):
+        return 0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < 0:
+        raise Refused(f"{where}的值“{cell_text(value)}”不是人数或条数")
+    return int(value)
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return None if is_blank(value) else parse_date(value)
+    except BadValue:
+        return None
+
+
+def _deadline(value: Any):
+    try:
+        return None if is_blank(value) else parse_deadline(value)
+    except BadValue:
+        return cell_text(value)
+
+
+def _text(value: Any) -> str | None:
+    return cell_text(value) or None
+
+
+def _read(wb, shown: str) -> LowerSummary:
+    meta = _meta(wb)
+    committee = meta.get("党组织", "")
+    declared = {k: _count(_num(meta.get(k)), f"_meta 的“{k}”")
+                for k in ("支部数", "已报送", "未报送", "问题数", "整改措施数")}
+    branch_rows = _table(wb, BRANCHES_NAME, _BRANCH_COLUMNS, declared["已报送"])
+    problems = _table(wb, PROBLEMS.name, PROBLEMS.wanted(_PROBLEM_KEYS) | PARENT_WANTED, declared["问题数"])
+    measures = _table(wb, LEDGER.name, LEDGER.wanted(_MEASURE_KEYS) | PARENT_WANTED, declared["整改措施数"])
+    records: dict[str, BranchRecord] = {}
+    for row in branch_rows:
+        rec = _record(row, shown, committee)
+        records[branch_key(rec.branch_id, rec.org_name)] = rec
+    _check(meta, branch_rows, problems, measures, declared)
+    for row in problems:
+        rec = _owner(records, row, PROBLEMS.name)
+        rec.problems.append(Problem(
+            _text(row.get("pid")), _text(row.get("level")),
+            clean_name(row["owner"]) if not is_blank(row.get("owner")) else None,
+            _text(row.get("category")), _text(row.get("summary")), _text(row.get("detail")),
+            _text(row.get("source")), _num(row.get("row"))))
+    for row in measures:
+        if cell_text(row.get("state")) == "未对应":
+            continue
+        rec = _owner(records, row, LEDGER.name)
+        rec.measures.append(Measure(
+            _text(row.get("pid")), _text(row.get("measure")), _text(row.get("owner")),
+            _deadline(row.get("deadline")), _text(row.get("status")), _date(row.get("done_date")),
+            _text(row.get("evidence")), _date(row.get("closed_date")), _num(row.get("row"))))
+    _issues_into(wb, records)
+    missing = [{k: cell_text(r.get(k)) for k in (*(c.key for c in MISSING.columns), "parent")}
+               for r in _optional(wb, MISSING.name, MISSING.wanted() | PARENT_WANTED)]
+    missing = [m for m in missing if m.get("org_name") or m.get("branch_id")]
+    lower = [{k: r.get(k) for k in (*(c.key for c in LOWER.columns),)}
+             for r in _optional(wb, LOWER.name, LOWER.wanted())]
+    return LowerSummary(file=shown, meta=meta, committee=committee, cycle_id=meta.get("周期编号", ""),
+                        as_of=_date(meta.get("统计日期")), branches=list(records.values()), missing=missing,
+                        lower=lower, declared=declared, stamp=meta.get("生成时间", ""))
+
+
+PARENT_WANTED = {PARENT.header: "parent"}
+
+
+def _num(value: Any) -> Any:
+    """A count written as a number; _meta values are text ("12")."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
+def _optional(wb, name: str, wanted: dict[str, str]) -> list[dict[str, Any]]:
+    try:
+        return _table(wb, name, wanted)
+    except Refused:
+        return []
+
+
+def _record(row: dict[str, Any], shown: str, committee: str) -> BranchRecord:
+    bid, org = cell_text(row.get("branch_id")), cell_text(row.get("org_name"))
+    where = f"“{BRANCHES_NAME}”第 {row['_row']} 行"
+    counts = {k: _count(row.get(k), f"{where}“{k}”") for k in _COUNT_KEYS}
+    counts["纳入问题清单"] = 0
+    guests = [Guest(n.strip(), t or "", m) for n, t, m in _GUEST_RE.findall(cell_text(row.get("guidance")))]
+    info = {"org_name": org, "meeting_date": _date(row.get("meeting_date"))}
+    source = cell_text(row.get("file"))
+    return BranchRecord(file=f"{shown}：{source}" if source else shown, meta={"支部编号": bid}, saved="",
+                        org_name=org, branch_id=bid, info=info, counts=counts, guests=guests, problems=[],
+                        measures=[], issues=[], parent=join_path(committee, cell_text(row.get("parent"))),
+                        via=shown)
+
+
+def _check(meta, branch_rows, problems, measures, declared) -> None:
+    """Totals agree with rows, and the rows with the content hash written beside them."""
+    per_branch = defaultdict(lambda: [0, 0])
+    for row in problems:
+        per_branch[branch_key(cell_text(row.get("branch_id")), cell_text(row.get("org_name")))][0] += 1
+    for row in measures:
+        if cell_text(row.get("state")) != "未对应":
+            per_branch[branch_key(cell_text(row.get("branch_id")), cell_text(row.get("org_name")))][1] += 1
+    if declared["已报送"] != len(branch_rows):
+        raise Refused(f"_meta 记载已报送 {declared['已报送']} 个支部，“{BRANCHES_NAME}”有 {len(branch_rows)} 行"
+                      "（汇总表可能被手工修改过），请让该党组织重新汇总后报送")
+    for what, key, n in (("问题数", PROBLEMS.name, len(problems)),
+                         ("整改措施数", LEDGER.name, sum(v[1] for v in per_branch.values()))):
+        if declared[what] != n:
+            raise Refused(f"_meta 记载{what} {declared[what]}，“{key}”有 {n} 行（汇总表可能被手工修改过），"
+                          "请让该党组织重新汇总后报送")
+    digest_rows = []
+    for row in branch_rows:
+        bid, org = cell_text(row.get("branch_id")), cell_text(row.get("org_name"))
+        p, m = _count(row.get("问题"), "查摆问题数"), _count(row.get("措施"), "整改措施数")
+        if per_branch.get(branch_key(bid, org), [0, 0]) != [p, m]:
+            got = per_branch.get(branch_key(bid, org), [0, 0])
+            raise Refused(f"“{BRANCHES_NAME}”第 {row['_row']} 行（{org or bid}）记载问题 {p} 条、措施 {m} 条，"
+                          f"明细表中为 {got[0]} 条、{got[1]} 条（汇总表可能被手工修改过），请让该党组织重新汇总后报送")
+        digest_rows.append((bid, org, p, m))
+    if meta.get("内容校验") != summary_hash(digest_rows):
+        raise Refused("_meta 的内容校验与表中数据不符（汇总表可能被手工修改过，或 _meta 被改写），"
+                      "请让该党组织重新汇总后报送")
+
+
+def _owner(records: dict[str, BranchRecord], row: dict[str, Any], sheet: str) -> BranchRecord:
+    rec = records.get(branch_key(cell_text(row.get("branch_id")), cell_text(row.get("org_name"))))
+    if rec is None:
+        raise Refused(f"“{sheet}”第 {row['_row']} 行的支部不在“{BRANCHES_NAME}”中")
+    return rec
+
+
+_ISSUE_KEYS = tuple(c.key for c in ISSUES.columns)
+
+
+def _issues_into(wb, records: dict[str, BranchRecord]) -> None:
+    """校验问题 rows of the lower summary go back onto their branch (so 校验状态 and 错误数 carry up)."""
+    for row in _optional(wb, ISSUES.name, ISSUES.wanted()):
+        rec = records.get(branch_key(cell_text(row.get("branch_id")), cell_text(row.get("org_name"))))
+        if rec is None:
+            continue
+        try:
+            code = IssueCode(cell_text(row.get("code")))
+        except ValueError:
+            continue
+        severity = Severity.ERROR if cell_text(row.get("level")) == "错误" else Severity.WARNING
+        rec.issues.append(Issue(code, severity, cell_text(row.get("sheet")), cell_text(row.get("cell")),
+                                cell_text(row.get("value")), cell_text(row.get("message"))))
+
+
+# --- merging ------------------------------------------------------------------------
+
+def merge_lower(summaries: list[tuple[InputFile, LowerSummary]], chosen: dict[str, tuple[InputFile, BranchRecord]],
+                cycle_id: str) -> tuple[list[tuple[InputFile, BranchRecord]], list[LowerSummary]]:
+    """The lower summaries' branches not already counted, and the summaries used.
+
+    A branch counts once: a workbook it sent directly wins over its copy in a
+    lower summary; between two lower summaries the newer one (統計日期, then
+    生成时间) carrying it wins. Every branch not counted again is explained on
+    its summary's line of 文件清单 and in 校验问题.
+    """
+    current = _this_cycle(summaries, cycle_id)
+    kept = _newest_per_committee(current)
+    taken: dict[str, str] = {key: f.shown for key, (f, _rec) in chosen.items()}
+    added: list[tuple[InputFile, BranchRecord]] = []
+    used: list[LowerSummary] = []
+    kept.sort(key=lambda fs: (fs[1].as_of or dt.date.min, fs[1].stamp), reverse=True)
+    for f, summary in kept:
+        for rec in summary.branches:
+            key = branch_key(rec.branch_id, rec.org_name)
+            if key in taken:
+                why = f"{rec.org_name or rec.branch_id} 已由 {taken[key]} 报送，不重复计算"
+                summary.duplicates.append(why)
+                rec.issues.insert(0, Issue(IssueCode.DUPLICATE_BRANCH_ID, Severity.WARNING, BRANCHES_NAME, "",
+                                           rec.branch_id, f"同一支部重复报送：{why}"))
+                continue
+            taken[key] = f.shown
+            added.append((f, rec))
+            summary.used += 1
+        f.outcome, f.org_name = DONE, summary.committee
+        f.reason = _reason(summary)
+        used.append(summary)
+    used.sort(key=lambda s: s.file)
+    return added, used
+
+
+def _this_cycle(summaries, cycle_id: str):
+    out = []
+    for f, s in summaries:
+        if cycle_id and s.cycle_id != cycle_id:
+            f.outcome, f.other_cycle, f.org_name = NOT_BRANCH, s.cycle_id or "未知", s.committee
+            f.reason = (f"属于其他周期的下级党组织汇总表（周期编号 {s.cycle_id or '未填'}，本次为 {cycle_id}），"
+                        "未汇总")
+            continue
+        out.append((f, s))
+    return out
+
+
+def _newest_per_committee(current):
+    best: dict[str, tuple[InputFile, LowerSummary]] = {}
+    dropped = []
+    for f, s in current:
+        key = name_key(s.committee) or f.shown
+        old = best.get(key)
+        if old is None:
+            best[key] = (f, s)
+            continue
+        newer, older = ((f, s), old) if (s.as_of or dt.date.min, s.stamp) > (old[1].as_of or dt.date.min,
+                                                                            old[1].stamp) else (old, (f, s))
+        best[key] = newer
+        dropped.append(older)
+    for f, s in dropped:
+        nf, ns = best[name_key(s.committee) or f.shown]
+        f.outcome, f.org_name = DUPLICATE, s.committee
+        f.reason = (f"与 {nf.shown} 是同一党组织（{s.committee}）的汇总表，使用较新的那份"
+                    f"（统计日期 {ns.meta.get('统计日期', '')}、生成时间 {ns.stamp}，本文件为 "
+                    f"{s.meta.get('统计日期', '')}、{s.stamp}），本文件未汇总")
+    return list(best.values())
+
+
+def _reason(s: LowerSummary) -> str:
+    d = s.declared
+    text = (f"下级党组织汇总表（{s.committee}，统计日期 {s.meta.get('统计日期', '')}）：含 {len(s.branches)} 个支部"
+            f"（名册 {d['支部数']} 个，未报送 {d['未报送']} 个），本级汇总 {s.used} 个")
+    if s.duplicates:
+        text += f"；{len(s.duplicates)} 个支部已由其他文件报送，不重复计算：" + "；".join(s.duplicates[:5])
+        if len(s.duplicates) > 5:
+            text += " 等（全部见“校验问题”）"
+    return text
+
+
+def lower_missing(result_lower: list[LowerSummary], lower_roster: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """未报送 rows for the roll-up: lower committees that sent nothing, then, inside each that
+    did, the branches it listed as not reported (with the path of committees above them)."""
+    sent = {name_key(s.committee) for s in result_lower}
+    out = []
+    for row in lower_roster:
+        if name_key(row.get("org_name") or "") not in sent:
+            out.append({**row, "note": f"未收到该{row.get('kind') or '党组织'}的汇总表（其下属支部均未计入）",
+                        "parent": "", "refused": []})
+    for s in result_lower:
+        for m in s.missing:
+            out.append({**m, "parent": join_path(s.committee, m.get("parent") or ""),
+                        "note": f"{s.committee}报告未报送：{m.get('note') or ''}".rstrip("：")})
+    return out
+
+
+def lower_rows(result) -> list[dict[str, Any]]:
+    """下级党组织: one row per lower committee (and the ones below it, from its own sheet)."""
+    from toolkit.core.status import ST_DONE, ST_LONG, measure_status
+
+    rows = []
+    for s in result.lower:
+        measures = [m for rec in s.branches for m in rec.measures]
+        done = sum(1 for m in measures if measure_status(m.deadline, m.status, m.done_date, result.as_of) == ST_DONE)
+        long_term = sum(1 for m in measures if measure_status(m.deadline, m.status, m.done_date, result.as_of)
+                        == ST_LONG)
+        countable = len(measures) - long_term
+        note = "；".join(s.duplicates[:3]) if s.duplicates else ""
+        rows.append({"org_name": s.committee, "parent": "", "branches": s.declared["支部数"],
+                     "reported": s.declared["已报送"], "missing": s.declared["未报送"],
+                     "problems": sum(len(r.problems) for r in s.branches), "measures": len(measures),
+                     "done": done, "rate": done / countable if countable else None, "as_of": s.as_of,
+                     "file": s.file, "note": note})
+        for deeper in s.lower:
+            rows.append({**deeper, "parent": join_path(s.committee, cell_text(deeper.get("parent"))),
+                         "as_of": _date(deeper.get("as_of"))})
+    sent = {name_key(s.committee) for s in result.lower}
+    for row in result.lower_roster:
+        if name_key(row.get("org_name") or "") not in sent:
+            rows.append({"org_name": row.get("org_name"), "parent": "", "note": "未报送汇总表"})
+    return rows
