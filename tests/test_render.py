@@ -396,7 +396,9 @@ def test_file_names_are_sanitised(tmp_path):
     docs = render_workbook(write_workbook(content, tmp_path / "b.xlsx"), out).docx
     assert [d.parent for d in docs] == [out.resolve()] * 3
     assert [d.name for d in docs] == [f"办公室_党支部_2023_{n}.docx" for n in DOCS]
-    assert sorted(p.name for p in tmp_path.rglob("*.docx")) == sorted(d.name for d in docs)
+    assert sorted(p.name for p in tmp_path.rglob("*.docx") if p.stem.endswith(tuple(f"_{n}" for n in DOCS))) == \
+        sorted(d.name for d in docs)
+    assert all(p.resolve().is_relative_to(out.resolve()) for p in tmp_path.rglob("*.docx"))
 
 
 def test_workbook_with_errors_writes_nothing(tmp_path, capsys):

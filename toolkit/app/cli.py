@@ -296,7 +296,7 @@ def cmd_render(args) -> int:
         _out(f"模板文件夹中没有“{name}.docx”，该文档使用内置模板。")
     for notice in result.skipped:
         _out(f"【提示】{notice}")
-    for doc in [*result.docx, *result.pdf]:
+    for doc in [*result.written, *result.pdf]:
         _out(f"已生成：{doc}")
     return OK
 

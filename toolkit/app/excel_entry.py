@@ -291,7 +291,12 @@ def write_proposals(book, proposals: list[dict[str, str]]) -> None:
     if not proposals or MEMBERS.name not in [s.name for s in book.sheets]:
         return
     sheet = book.sheets[MEMBERS.name]
-    headers = [clean_text(sheet.range(a1(1, c)).value) for c in range(1, _HEADER_SCAN + 1)]
+
+    def text(row: int, col: int) -> str:
+        value = sheet.range(a1(row, col)).value
+        return "" if value is None else clean_text(value)
+
+    headers = [text(1, c) for c in range(1, _HEADER_SCAN + 1)]
     if "姓名" not in headers:
         return
     name_col = headers.index("姓名") + 1
@@ -302,8 +307,8 @@ def write_proposals(book, proposals: list[dict[str, str]]) -> None:
         sheet.range(a1(1, col)).value = PROPOSED_HEADER
     proposed = {p["name"]: p["proposed"] for p in proposals}
     for row in range(2, _ROW_LIMIT):
-        name = clean_text(sheet.range(a1(row, name_col)).value)
-        if not name and not clean_text(sheet.range(a1(row + 1, name_col)).value):
+        name = text(row, name_col)
+        if not name and not text(row + 1, name_col):
             break
         if name:
             sheet.range(a1(row, col)).value = proposed.get(name.replace(" ", ""), "")
@@ -350,9 +355,9 @@ def _render(book) -> None:
     report, figures = result.report, result.figures
     write_results(book, report)
     write_proposals(book, report.appraisal)
-    names = "\n".join(f"  {Path(p).name}" for p in result.docx)
+    names = "\n".join(f"  {Path(p).name}" for p in result.written)
     text = (f"{path.name} 检查通过。" + (summary_line(figures) if figures else "")
-            + f"\n\n已生成 {len(result.docx)} 份材料，保存在：\n{out}\n{names}")
+            + f"\n\n已生成 {len(result.written)} 份材料，保存在：\n{out}\n{names}")
     if report.warnings:
         text += f"\n\n另有 {len(report.warnings)} 条提醒，见“{RESULT_SHEET}”工作表。"
     book.app.alert(text, title=TITLE)

@@ -114,6 +114,12 @@ class RenderResult:
     builtin: list[str] = field(default_factory=list)  # documents that used the built-in template
     figures: dict | None = None
     skipped: list[str] = field(default_factory=list)  # documents not written, each with why (in Chinese)
+    # the meeting's other documents (schema/documents.py), after the three in ``docx``
+    paperwork: list[Path] = field(default_factory=list)
+
+    @property
+    def written(self) -> list[Path]:
+        return [*self.docx, *self.paperwork]
 
 
 def render_workbook(path: str | os.PathLike, out_dir: str | os.PathLike, *, pdf: bool = False,
@@ -130,11 +136,11 @@ def render_workbook(path: str | os.PathLike, out_dir: str | os.PathLike, *, pdf:
 
     docs = render_branch(branch, out_dir, templates=templates)
     more = render_paperwork(branch, out_dir, templates=templates)
-    result = RenderResult(path=path, report=report, docx=docs + more.docx,
+    result = RenderResult(path=path, report=report, docx=docs, paperwork=more.docx,
                           builtin=builtin if templates is not None else [], figures=counts(branch),
                           skipped=more.skipped)
     if pdf:
-        result.pdf = _pdfs(result.docx)
+        result.pdf = _pdfs(result.written)
     return result
 
 
@@ -160,8 +166,8 @@ def render_progress_report(path: str | os.PathLike, out_dir: str | os.PathLike, 
     if not report.ok:
         raise WorkbookHasErrors(report)
     written = render_progress(branch, out_dir, as_of, templates=templates)
-    result = RenderResult(path=path, report=report, docx=written.docx, figures=counts(branch),
+    result = RenderResult(path=path, report=report, paperwork=written.docx, figures=counts(branch),
                           skipped=written.skipped)
     if pdf:
-        result.pdf = _pdfs(result.docx)
+        result.pdf = _pdfs(result.written)
     return result
