@@ -80,6 +80,15 @@ def _ruled(doc) -> None:
     _p(doc, "{%p endfor %}")
 
 
+def _two_line_title(doc, first: str, second: str):
+    """A title broken (Shift+Enter) at a meaning boundary: a branch's name is often long."""
+    para = doc.add_paragraph(style=doc.styles[STYLE.title])
+    para.add_run(first)
+    para.add_run().add_break()
+    para.add_run(second)
+    return para
+
+
 def _sign(doc, who: str, date: str = "report_date") -> None:
     _p(doc, "", STYLE.no_indent)
     _p(doc, who, STYLE.signature)
@@ -252,7 +261,7 @@ RESULT_COLUMNS = [("序号", 12, "{{ m.seq }}", True), ("姓名", 24, "{{ m.name
 
 def result_template():
     doc = _new("民主评议结果")
-    _p(doc, "{{ org }}关于{{ year }}年度民主评议党员结果的报告", STYLE.title)
+    _two_line_title(doc, "{{ org }}关于", "{{ year }}年度民主评议党员结果的报告")
     _p(doc, "", STYLE.no_indent)
     _p(doc, "{{ superior }}：", STYLE.addressee)
     _p(doc, "{{ org }}于{{ meeting_date }}召开{{ meeting_type }}，开展民主评议党员。应到{{ expected }}人，"
@@ -266,7 +275,7 @@ def result_template():
 
 def publicity_template():
     doc = _new("民主评议结果公示")
-    _p(doc, "{{ org }}{{ year }}年度民主评议党员结果公示", STYLE.title)
+    _two_line_title(doc, "{{ org }}", "{{ year }}年度民主评议党员结果公示")
     _p(doc, "", STYLE.no_indent)
     _p(doc, "{{ org }}于{{ meeting_date }}召开{{ meeting_type }}，开展民主评议党员。经党员测评、支部大会研究，"
             "评议结果为：{{ result.text }}。现将评为优秀{% if result.flagged %}和评为基本合格、不合格{% endif %}"
@@ -288,7 +297,7 @@ def publicity_template():
 
 def progress_template():
     doc = _new("整改落实情况报告")
-    _p(doc, "{{ org }}关于{{ year }}年度{{ meeting_type }}查摆问题整改落实情况的报告", STYLE.title)
+    _two_line_title(doc, "{{ org }}关于{{ year }}年度{{ meeting_type }}", "查摆问题整改落实情况的报告")
     _p(doc, "", STYLE.no_indent)
     _p(doc, "{{ superior }}：", STYLE.addressee)
     _p(doc, "{{ org }}于{{ meeting_date }}召开{{ year }}年度{{ meeting_type }}，共查摆问题{{ progress.problem_count }}条，"

@@ -307,3 +307,19 @@ def test_pdf_text_of_each_new_document(meeting, tmp_path):
         text = squash(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode())
         key = next(k for k in expected if doc.stem.endswith(k))
         assert squash(expected[key]) in text, doc.name
+
+
+def test_committed_templates_are_what_the_script_builds(tmp_path):
+    """docx_templates/ holds what scripts/build_paperwork_templates.py makes (document XML compared)."""
+    import importlib.util
+    import zipfile
+
+    script = Path(__file__).parents[1] / "scripts" / "build_paperwork_templates.py"
+    spec = importlib.util.spec_from_file_location("build_paperwork_templates", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for built in module.build(tmp_path):
+        committed = Path(__file__).parents[1] / "docx_templates" / built.name
+        with zipfile.ZipFile(built) as a, zipfile.ZipFile(committed) as b:
+            assert a.read("word/document.xml") == b.read("word/document.xml"), \
+                f"{built.name} is stale: run .venv/bin/python scripts/build_paperwork_templates.py"
