@@ -323,3 +323,21 @@ def test_committed_templates_are_what_the_script_builds(tmp_path):
         with zipfile.ZipFile(built) as a, zipfile.ZipFile(committed) as b:
             assert a.read("word/document.xml") == b.read("word/document.xml"), \
                 f"{built.name} is stale: run .venv/bin/python scripts/build_paperwork_templates.py"
+
+
+def test_distribute_writes_the_committees_notice(tmp_path):
+    from toolkit.workflows.distribute import distribute
+    from toolkit.writers.workbook import Content, write_cycle_workbook
+
+    cycle = tmp_path / "周期设置.xlsx"
+    write_cycle_workbook(cycle, Content(
+        info={"superior": "市档案局机关党委", "meeting_type": "组织生活会", "year": 2023, "theme": "对照检视",
+              "basis_title": "关于开好2023年度组织生活会的通知", "deadline": dt.date(2023, 9, 15)},
+        tables={"branches": [{"branch_id": "ZB01", "org_name": "办公室党支部"},
+                             {"branch_id": "ZB02", "org_name": "综合科党支部"}]}))
+    result = distribute(cycle, tmp_path / "下发", today=dt.date(2023, 8, 1))
+    assert result.notice.name == "关于召开2023年度组织生活会的通知.docx"
+    text = _text(result.notice)
+    assert "根据《关于开好2023年度组织生活会的通知》要求" in text and "于2023年9月15日前召开组织生活会" in text
+    assert "各党支部（共2个）" in text and "二是情况报告（Word 文件，由填报表生成）。" in text
+    assert text.rstrip().endswith("市档案局机关党委\n2023年8月1日")
