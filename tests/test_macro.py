@@ -18,7 +18,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fixtures import clone, valid_content
+from fixtures import clone, meeting_content, valid_content
 from oletools.olevba import VBA_Parser
 
 from toolkit.app.cli import build_parser
@@ -370,13 +370,27 @@ def test_render_button_writes_documents_beside_the_workbook(books, vba, tmp_path
     proc, log = _press(book, _button_named(book, RENDER_CAPTION), tmp_path, vba)
     assert proc.returncode == 0, proc.stderr
     out = book.parent / (book.stem + OUTPUT_SUFFIX)
-    docs = sorted(out.glob("*.docx"))
+    # the three branch documents (the meeting's other documents are written beside them)
+    docs = sorted(d for d in out.glob("*.docx") if d.stem.endswith(("_情况报告", "_对照检查材料", "_整改清单")))
     assert [d.name for d in docs] == sorted(f"综合科党支部_2023_{k}.docx" for k in ("情况报告", "对照检查材料", "整改清单"))
     text = "\n".join(p.text for p in Document(str(docs[0])).paragraphs)
     assert "综合科党支部" in text
     prompt = log["alerts"][-1]["prompt"]
     assert "检查通过" in prompt and str(out) in prompt
     assert log["sheets"][RESULT_SHEET][1][3] == "检查通过，没有发现问题。"
+
+
+def test_render_button_writes_the_proposed_grades_into_the_open_workbook(parts, vba, tmp_path):
+    book = tmp_path / "ok" / RENAMED
+    write_branch_workbook(book, meeting_content(), macro=parts)
+    proc, log = _press(book, _button_named(book, RENDER_CAPTION), tmp_path, vba)
+    assert proc.returncode == 0, proc.stderr
+    rows = log["sheets"]["参会人员"]
+    col = rows[0].index("拟定等次")
+    name = rows[0].index("姓名")
+    got = {r[name]: r[col] for r in rows[1:] if r[name]}
+    assert got == {"周明远": "优秀", "林晓雯": "合格", "马国栋": "合格", "何雨桐": "不评定", "宋立新": "合格"}
+    assert log["saved"] == 1  # saved before reading; the proposals are left for the user to save
 
 
 def test_render_button_on_a_workbook_with_errors_lists_them_and_writes_nothing(books, vba, tmp_path):
@@ -478,7 +492,8 @@ def test_distribute_and_template_with_macro(tmp_path, capsys):
                 "members": [{"org_name": "办公室党支部", "name": "王一鸣"}]}))
     out = tmp_path / "下发"
     assert cli_main(["distribute", str(cycle), "-o", str(out), "--macro"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["办公室党支部.xlsm", "生成材料.cmd", "综合科党支部.xlsm"]
+    assert sorted(p.name for p in out.iterdir()) == ["关于召开2023年度组织生活会的通知.docx", "办公室党支部.xlsm",
+                                                     "生成材料.cmd", "综合科党支部.xlsm"]
     assert cli_main(["template", "--macro", "-o", str(tmp_path / "空白.xlsx")]) == 0
     assert "空白.xlsm" in capsys.readouterr().out
     for path in (out / "办公室党支部.xlsm", tmp_path / "空白.xlsm"):

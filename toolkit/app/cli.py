@@ -162,6 +162,8 @@ def cmd_distribute(args) -> int:
     # WPS / LibreOffice users (and anyone without the macros) drop their workbook on the launcher
     result = distribute(_existing(args.cycle), args.output, macro=args.macro, launcher=True)
     _out(f"已为 {len(result.written)} 个支部生成预填好的填报表，保存在 {args.output}（附拖放启动器 生成材料.cmd）")
+    if result.notice:
+        _out(f"已生成党委的通知：{result.notice}")
     for org, path in result.renamed:
         _out(f"  【提醒】{org}：文件名与另一个支部的相同（或只差大小写、全角半角），已另存为 {path.name}")
     return OK
@@ -281,11 +283,19 @@ def cmd_committee_desk(args) -> int:
 
 def cmd_render(args) -> int:
     from toolkit.branch.validate import unreadable_report
-    from toolkit.workflows.branch import WorkbookHasErrors, render_workbook
+    from toolkit.workflows.branch import WorkbookHasErrors, render_progress_report, render_workbook
 
     path = _existing(args.file)
+    if args.as_of and not args.progress:
+        raise UsageError("--as-of 只和 --progress 一起使用（生成整改落实情况报告）")
     try:
-        result = render_workbook(path, Path(args.output), pdf=args.pdf, templates=args.templates)
+        if args.progress:
+            if not args.as_of:
+                raise UsageError("--progress 需要 --as-of 日期，如 --as-of 2024-03-31")
+            result = render_progress_report(path, Path(args.output), _as_of(args.as_of), pdf=args.pdf,
+                                            templates=args.templates)
+        else:
+            result = render_workbook(path, Path(args.output), pdf=args.pdf, templates=args.templates)
     except WorkbookHasErrors as exc:
         print_report(exc.report)
         _out("有错误，未生成任何材料。请修改后重新运行。")
@@ -297,7 +307,9 @@ def cmd_render(args) -> int:
         print_report(result.report)
     for name in result.builtin:
         _out(f"模板文件夹中没有“{name}.docx”，该文档使用内置模板。")
-    for doc in [*result.docx, *result.pdf]:
+    for notice in result.skipped:
+        _out(f"【提示】{notice}")
+    for doc in [*result.written, *result.pdf]:
         _out(f"已生成：{doc}")
     return OK
 
@@ -402,9 +414,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="汇总台.xlsm", help="输出文件（默认：汇总台.xlsm）")
     p.set_defaults(func=cmd_committee_desk)
 
-    p = sub.add_parser("render", help="检查填报表并生成情况报告、对照检查材料和整改清单")
+    p = sub.add_parser("render", help="检查填报表并生成情况报告、对照检查材料、整改清单和会议的其他材料")
     p.add_argument("file", metavar="FILE", help="支部填报表（.xlsx）")
     p.add_argument("-o", "--output", required=True, help="输出文件夹")
+    p.add_argument("--progress", action="store_true", help="只生成整改落实情况报告（需同时给出 --as-of）")
+    p.add_argument("--as-of", help="整改落实情况报告的截至日期，如 2024-03-31")
     p.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要 LibreOffice）")
     p.add_argument("--templates", metavar="DIR", help="使用本单位修改过的模板所在的文件夹")
     p.set_defaults(func=cmd_render)

@@ -273,10 +273,52 @@ def write_results(book, report: Report) -> None:
     sheet.activate()
 
 
+PROPOSED_HEADER = "拟定等次"
+_HEADER_SCAN = 40  # columns of 参会人员 looked at for its headers
+_ROW_LIMIT = 2000
+
+
+def write_proposals(book, proposals: list[dict[str, str]]) -> None:
+    """Each member's proposed 等次 (the tally of 民主评议计票) into a 拟定等次 column of 参会人员.
+
+    Only the button writes into the open workbook; the command line never modifies its input.
+    The column is found by its header, or added after the last header.
+    """
+    from toolkit.core.cells import a1
+    from toolkit.core.values import clean_text
+    from toolkit.schema.workbooks import MEMBERS
+
+    if not proposals or MEMBERS.name not in [s.name for s in book.sheets]:
+        return
+    sheet = book.sheets[MEMBERS.name]
+
+    def text(row: int, col: int) -> str:
+        value = sheet.range(a1(row, col)).value
+        return "" if value is None else clean_text(value)
+
+    headers = [text(1, c) for c in range(1, _HEADER_SCAN + 1)]
+    if "姓名" not in headers:
+        return
+    name_col = headers.index("姓名") + 1
+    if PROPOSED_HEADER in headers:
+        col = headers.index(PROPOSED_HEADER) + 1
+    else:
+        col = max(i for i, h in enumerate(headers, start=1) if h) + 1
+        sheet.range(a1(1, col)).value = PROPOSED_HEADER
+    proposed = {p["name"]: p["proposed"] for p in proposals}
+    for row in range(2, _ROW_LIMIT):
+        name = text(row, name_col)
+        if not name and not text(row + 1, name_col):
+            break
+        if name:
+            sheet.range(a1(row, col)).value = proposed.get(name.replace(" ", ""), "")
+
+
 def _check(book) -> Report:
     path = _saved_path(book)
     report, figures = check_report(path)
     write_results(book, report)
+    write_proposals(book, report.appraisal)
     errors, warnings = len(report.errors), len(report.warnings)
     if errors:
         book.app.alert(f"{path.name} 有 {errors} 个错误" + (f"、{warnings} 条提醒" if warnings else "")
@@ -312,9 +354,10 @@ def _render(book) -> None:
         return
     report, figures = result.report, result.figures
     write_results(book, report)
-    names = "\n".join(f"  {Path(p).name}" for p in result.docx)
+    write_proposals(book, report.appraisal)
+    names = "\n".join(f"  {Path(p).name}" for p in result.written)
     text = (f"{path.name} 检查通过。" + (summary_line(figures) if figures else "")
-            + f"\n\n已生成 {len(result.docx)} 份材料，保存在：\n{out}\n{names}")
+            + f"\n\n已生成 {len(result.written)} 份材料，保存在：\n{out}\n{names}")
     if report.warnings:
         text += f"\n\n另有 {len(report.warnings)} 条提醒，见“{RESULT_SHEET}”工作表。"
     book.app.alert(text, title=TITLE)

@@ -168,12 +168,9 @@ VARIABLES: tuple[Var, ...] = (
                       V("measures", "整改落实措施", "五"))),
 )
 
-PROVIDED = frozenset(v.name for v in VARIABLES)
-
-
 def example_context() -> dict[str, Any]:
     """A context with every declared variable, for trying out a template."""
-    return {v.name: v.example_value for v in VARIABLES}
+    return {v.name: v.example_value for v in ALL_VARIABLES}
 
 
 def variable_reference() -> str:
@@ -196,7 +193,7 @@ def variable_reference() -> str:
             value = "；".join(str(v) for v in value)
         return str(value).replace("|", "\\|").replace("\n", " ")
 
-    for var in VARIABLES:
+    for var in ALL_VARIABLES:
         if var.fields:
             kind = "（对象）" if var.example == "dict" else "（列表，每项的字段见下）"
             out.append(f"| `{var.name}` | {cell(var.description)}{kind} | |")
@@ -207,3 +204,100 @@ def variable_reference() -> str:
             out.append(f"| `{var.name}` | {cell(var.description)} | {cell(var.example)} |")
     out.append("")
     return "\n".join(out)
+
+
+# --- the meeting's other documents (schema/documents.py): branch/paperwork.py ---------------
+
+_CRITICISM_FIELDS = (
+    V("seq", "序号", 1), V("critic", "批评人（姓名或“支部班子”）", "周明远"),
+    V("critic_name", "批评人的称呼：某某同志 / 支部班子", "周明远同志"),
+    V("target", "被批评人", "林晓雯"), V("target_name", "被批评人的称呼：某某同志", "林晓雯同志"),
+    V("content", "批评意见（以句号结尾）", "对新业务学得不够主动。"),
+    V("response", "回应（以句号结尾；未填为空）", "诚恳接受。"),
+)
+
+PAPERWORK_VARIABLES: tuple[Var, ...] = (
+    V("signin", "签到表：参会人员与列席指导人员", "dict", fields=(
+        V("members", "参会人员，按参会人员表顺序", fields=(
+            V("seq", "序号", 1), V("name", "姓名", "王建国"), V("role", "党内职务", "书记"),
+            V("note", "备注（缺席人员为“缺席”）", ""))),
+        V("guests", "列席指导人员", fields=(
+            V("seq", "序号", 1), V("name", "姓名", "李卫东"), V("title", "职务", "机关党委副书记"),
+            V("mode", "参会方式", "出席指导"))))),
+    V("speakers", "会议记录的发言顺序：书记（代表班子）、委员、党员，只含参会人员", fields=(
+        V("seq", "序号", 1), V("name", "姓名", "王建国"), V("role", "党内职务", "书记"),
+        V("text", "发言事项的句子", "书记王建国同志代表支部班子作对照检查，并作个人对照检查"))),
+    V("criticisms", "相互批评，按相互批评表顺序", fields=_CRITICISM_FIELDS),
+    V("criticism_count", "相互批评条数（人次）", 6),
+    V("ruled_lines", "会议记录中供记录人书写的空行（列表，每项一行）", ["", ""]),
+    V("opinion_rows", "征求意见表的空白行序号", [1, 2]),
+    V("host_name", "主持人的称呼：某某同志", "王建国同志"),
+    V("ballot", "民主评议测评表", "dict", fields=(
+        V("members", "参会人员，每人一项", fields=(
+            V("seq", "序号", 1), V("name", "姓名", "王建国"),
+            V("graded", "是否评定等次（预备党员为假：不参加评定等次）", True))),
+        V("graded_count", "评定等次的党员人数", 8), V("probationary_count", "预备党员人数（不参加评定）", 1),
+        V("copies", "应印制的测评表份数（有效票数，未填时为实到人数）", 9),
+        V("dimensions", "测评维度（文字列表）", ["理想信念", "组织纪律"]),
+        V("grades", "等次（文字列表）：优秀、合格、基本合格、不合格", ["优秀", "合格", "基本合格", "不合格"]))),
+    V("result", "民主评议结果；未计票且未填写等次时为空（用 {% if result %} 判断）。等次以参会人员表中填写的为准，未填写的用计票拟定的等次",
+      "dict", fields=(
+          V("members", "每名党员一项", fields=(
+              V("seq", "序号", 1), V("name", "姓名", "王建国"), V("votes", "优秀、合格、基本合格、不合格票数", [5, 4, 0, 0]),
+              V("proposed", "计票拟定的等次（未计票为空）", "合格"), V("grade", "确定的等次", "合格"),
+              V("typed", "是否由支部填写、与拟定等次不同", False))),
+          V("valid", "有效票数", 9),
+          V("counts", "各等次人数", fields=(V("grade", "等次", "优秀"), V("count", "人数", 2))),
+          V("text", "结果的句子，如“优秀2人，合格6人，不评定1人”", "优秀2人，合格6人，不评定1人"),
+          V("excellent", "评为优秀的党员（某某同志，顿号连接）", "王建国同志、陈思雨同志"),
+          V("flagged", "评为基本合格、不合格的党员", fields=(V("name", "某某同志", "赵六同志"), V("grade", "等次", "基本合格"))),
+          V("publicity_start", "公示开始日期（报告日期，未填为召开日期）", "2023年8月28日"),
+          V("publicity_end", "公示结束日期", "2023年9月1日"), V("publicity_days", "公示天数", 5))),
+)
+
+MEMBER_VARIABLES: tuple[Var, ...] = (
+    V("member", "个人对照检查材料：本人的问题、收到的批评意见和整改措施（只含本人的行）", "dict", fields=(
+        V("name", "姓名", "林晓雯"), V("comrade", "称呼：某某同志", "林晓雯同志"), V("role", "党内职务", "党员"),
+        V("post", "行政职务", ""), V("probationary", "是否预备党员", False),
+        V("problem_count", "本人问题数", 2),
+        V("categories", "本人问题按类别分组", fields=(
+            V("num", "中文序号", "一"), V("name", "问题类别", "理论学习"), V("heading", "小标题", "理论学习方面"),
+            V("problems", "本类问题", fields=(
+                V("lead", "一是、二是……（本类只有一个时为空）", "一是"), V("pid", "问题编号", "P04"),
+                V("summary", "问题概述", "学习不够系统"), V("detail", "具体表现（以句号结尾）", "比如……。"))))),
+        V("criticisms", "本人收到的批评意见", fields=_CRITICISM_FIELDS),
+        V("criticism_count", "收到的批评意见条数", 2),
+        V("measures", "针对本人问题的整改措施", fields=(
+            V("seq", "序号", 1), V("pid", "问题编号", "P04"), V("summary", "问题概述", "学习不够系统"),
+            V("measure", "整改措施", "制定学习计划。"), V("owner", "责任人", "林晓雯"),
+            V("deadline", "整改时限", "2023年12月31日"), V("status", "完成状态", "推进中"))),
+        V("measure_count", "整改措施条数", 2),
+        V("missing", "尚缺的内容（无缺项时为空）", ""),
+        V("sec", "各部分的中文序号：problems、criticisms、measures", "dict", fields=(
+            V("problems", "存在的问题", "一"), V("criticisms", "相互批评意见", "二"), V("measures", "整改措施", "三"))))),
+)
+
+
+
+PROGRESS_VARIABLES: tuple[Var, ...] = (
+    V("progress", "整改落实情况（截至 --as-of 日期）", "dict", fields=(
+        V("as_of", "截至日期", "2023年12月31日"), V("measure_count", "整改措施条数", 12),
+        V("problem_count", "问题数", 8), V("done", "已完成条数", 6), V("in_progress", "正在推进条数（含10天内到期、未填时限）", 3),
+        V("due_soon", "其中10天内到期条数", 1), V("overdue", "已超过整改时限条数", 1), V("long_term", "长期坚持条数", 2),
+        V("text", "进度的句子，如“已完成6条、正在推进3条”", "已完成6条、正在推进3条"),
+        V("problems", "每个问题一项，按问题清单顺序", fields=(
+            V("index", "序号", 1), V("lead", "一是、二是……", "一是"), V("pid", "问题编号", "P01"),
+            V("level", "层级", "支部班子"), V("owner", "党员个人问题的责任主体（某某同志）", ""),
+            V("category", "问题类别", "理论学习"), V("summary", "问题概述", "学习不够系统"),
+            V("measures", "该问题的整改措施", fields=(
+                V("measure", "整改措施", "制定学习计划。"), V("owner", "责任人", "王建国"),
+                V("deadline", "整改时限", "2023年12月31日"),
+                V("state", "截至日期的状态：已完成/已逾期/10天内到期/正常/长期坚持/未填时限", "已完成"),
+                V("evidence", "整改成效及佐证", "已印发学习计划。"), V("done_date", "完成日期（已完成时）", "2023年10月8日"))))))),
+)
+
+ALL_VARIABLES: tuple[Var, ...] = VARIABLES + PAPERWORK_VARIABLES + MEMBER_VARIABLES + PROGRESS_VARIABLES
+
+# What build_context provides (the three branch documents) and what any template may use.
+PROVIDED = frozenset(v.name for v in VARIABLES)
+ALL_PROVIDED = frozenset(v.name for v in ALL_VARIABLES)

@@ -7,6 +7,7 @@ function here prints.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from toolkit.writers.render import TemplateCheck, check_template, meeting_kind, 
 
 __all__ = [
     "CheckResult", "CheckedFile", "RenderResult", "TemplateCheck", "WorkbookHasErrors",
-    "check_paths", "check_template", "check_workbook", "render_workbook",
+    "check_paths", "check_template", "check_workbook", "render_progress_report", "render_workbook",
 ]
 
 # .et (WPS) and .xlsb open by content like the rest
@@ -112,6 +113,13 @@ class RenderResult:
     pdf: list[Path] = field(default_factory=list)
     builtin: list[str] = field(default_factory=list)  # documents that used the built-in template
     figures: dict | None = None
+    skipped: list[str] = field(default_factory=list)  # documents not written, each with why (in Chinese)
+    # the meeting's other documents (schema/documents.py), after the three in ``docx``
+    paperwork: list[Path] = field(default_factory=list)
+
+    @property
+    def written(self) -> list[Path]:
+        return [*self.docx, *self.paperwork]
 
 
 def render_workbook(path: str | os.PathLike, out_dir: str | os.PathLike, *, pdf: bool = False,
@@ -125,11 +133,42 @@ def render_workbook(path: str | os.PathLike, out_dir: str | os.PathLike, *, pdf:
     if not report.ok:
         raise WorkbookHasErrors(report)
     _, _, builtin = resolve_templates(templates, meeting_kind(branch).documents)
-    docs = render_branch(branch, out_dir, templates=templates)
-    result = RenderResult(path=path, report=report, docx=docs,
-                          builtin=builtin if templates is not None else [], figures=counts(branch))
-    if pdf:
-        from toolkit.io.pdf import convert_to_pdf
+    from toolkit.writers.paperwork import render_paperwork
 
-        result.pdf = convert_to_pdf(docs, out_dir)
+    docs = render_branch(branch, out_dir, templates=templates)
+    more = render_paperwork(branch, out_dir, templates=templates)
+    result = RenderResult(path=path, report=report, docx=docs, paperwork=more.docx,
+                          builtin=builtin if templates is not None else [], figures=counts(branch),
+                          skipped=more.skipped)
+    if pdf:
+        result.pdf = _pdfs(result.written)
+    return result
+
+
+def _pdfs(docs: list[Path]) -> list[Path]:
+    """Each document's PDF beside it: one soffice call per folder (个人材料/ holds the members')."""
+    from toolkit.io.pdf import convert_to_pdf
+
+    by_folder: dict[Path, list[Path]] = {}
+    for d in docs:
+        by_folder.setdefault(d.parent, []).append(d)
+    return [pdf for folder, group in by_folder.items() for pdf in convert_to_pdf(group, folder)]
+
+
+def render_progress_report(path: str | os.PathLike, out_dir: str | os.PathLike, as_of: dt.date, *,
+                           pdf: bool = False, templates: str | os.PathLike | None = None) -> RenderResult:
+    """Check a branch workbook, then write its 整改落实情况报告 as of ``as_of``."""
+    from toolkit.writers.paperwork import render_progress
+
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"找不到文件：{path}")
+    branch, report = check_file(path)
+    if not report.ok:
+        raise WorkbookHasErrors(report)
+    written = render_progress(branch, out_dir, as_of, templates=templates)
+    result = RenderResult(path=path, report=report, paperwork=written.docx, figures=counts(branch),
+                          skipped=written.skipped)
+    if pdf:
+        result.pdf = _pdfs(result.written)
     return result

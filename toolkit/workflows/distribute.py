@@ -7,15 +7,18 @@ below this layer.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.committee.cycle import branch_content, load_cycle, lower_cycle_content, shared_settings
+from toolkit.committee.notice import notice_context
 from toolkit.committee.rollup import is_lower_row
 from toolkit.io.fsutil import ensure_dir, inside, safe_filename
 from toolkit.schema.content import Content
+from toolkit.writers.paperwork import write_notice
 from toolkit.writers.workbook import MacroParts, write_branch_workbook, write_cycle_workbook
 
 LAUNCHER = "生成材料.cmd"
@@ -54,6 +57,7 @@ class DistributeResult:
     # (党组织名称, file written) for branches whose name would have given another branch's file name
     renamed: list[tuple[str, Path]] = field(default_factory=list)
     launcher: Path | None = None
+    notice: Path | None = None  # the committee's 关于召开…的通知
 
 
 def _name_key(stem: str) -> str:
@@ -75,7 +79,7 @@ def _unique_stem(stem: str, branch_id: str, used: set[str]) -> str:
 
 
 def distribute(cycle_path: str | os.PathLike, out_dir: str | os.PathLike, *, macro: bool = False,
-               launcher: bool = False) -> DistributeResult:
+               launcher: bool = False, today: dt.date | None = None) -> DistributeResult:
     """One workbook per 支部名册 row: DIR/<党组织名称>.xlsx (.xlsm with ``macro``).
 
     Two branches whose names give the same file name (after making the name
@@ -102,6 +106,7 @@ def distribute(cycle_path: str | os.PathLike, out_dir: str | os.PathLike, *, mac
         result.written.append(target)
         if stem != first:
             result.renamed.append((branch["org_name"], target))
+    result.notice = write_notice(notice_context(cycle, today or dt.date.today()), out_dir)
     if launcher:
         from toolkit.writers.excel_build import write_launchers
 

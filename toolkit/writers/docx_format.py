@@ -437,8 +437,12 @@ def set_properties(doc, *, title: str, author: str, created: dt.datetime | None 
 
 
 def _title_text(doc) -> str:
+    try:
+        title_id = doc.styles[STYLE.title].style_id
+    except KeyError:
+        return ""
     for para in doc.paragraphs:
-        if para.style is not None and para.style.name == STYLE.title and para.text.strip():
+        if para._p.style == title_id and para.text.strip():
             return "".join(para.text.split())
     return ""
 
@@ -460,7 +464,11 @@ def place_signature(doc) -> None:
     it never stands alone at the top of a page.
     """
     paras = doc.paragraphs
-    sig = [i for i, p in enumerate(paras) if p.style is not None and p.style.name == STYLE.signature]
+    try:  # by style id: resolving every paragraph's style object was most of a render's time
+        sig_id = doc.styles[STYLE.signature].style_id
+    except KeyError:
+        return
+    sig = [i for i, p in enumerate(paras) if p._p.style == sig_id]
     if len(sig) < 2 or sig[1] != sig[0] + 1:
         return
     org, date = paras[sig[0]], paras[sig[0] + 1]

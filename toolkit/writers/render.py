@@ -40,7 +40,7 @@ from toolkit.errors import TemplateError, UsageError
 from toolkit.io.fsutil import atomic_path, ensure_dir, inside, safe_filename
 from toolkit.schema.leadership_variables import LEADERSHIP_PROVIDED, leadership_example_context
 from toolkit.schema.meeting_kinds import BRANCH_DOCUMENTS, Document, MeetingKind, all_templates, kind_of
-from toolkit.schema.variables import PROVIDED, example_context
+from toolkit.schema.variables import ALL_PROVIDED, example_context
 from toolkit.writers.docx_format import finish_document
 
 
@@ -396,7 +396,7 @@ def check_template(path: str | os.PathLike) -> TemplateCheck:
                             f"（检查 {{{{ }}}}、{{% %}} 是否成对、if/for 是否都有 endif/endfor）") from exc
     except Exception as exc:  # python-docx raises several types for files that are not .docx
         raise TemplateError(f"模板“{path.name}”不是有效的 Word 文档（.docx）：{type(exc).__name__}") from exc
-    unknown = sorted(n for n in names if n not in PROVIDED | LEADERSHIP_PROVIDED and n not in jinja_env().globals)
+    unknown = sorted(n for n in names if n not in ALL_PROVIDED | LEADERSHIP_PROVIDED and n not in jinja_env().globals)
     if not unknown:
         import tempfile
 

@@ -1,0 +1,43 @@
+"""The committee's 通知 that opens a cycle (关于召开…的通知): its values, from the cycle workbook. Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from toolkit.committee.cycle import Cycle
+from toolkit.core.values import format_date
+from toolkit.core.wording import as_text, bare, lead
+from toolkit.schema.documents import BRANCH_DOCUMENTS
+
+# What each branch hands in, besides the workbook itself: the documents a render writes for the committee.
+_HANDED_IN = ("情况报告", "对照检查材料", "整改清单", "民主评议结果")
+
+
+def notice_title(cycle: Cycle) -> str:
+    info = cycle.info
+    return f"关于召开{as_text(info.get('year'))}年度{as_text(info.get('meeting_type'))}的通知"
+
+
+def notice_context(cycle: Cycle, today: dt.date) -> dict[str, Any]:
+    info = cycle.info
+    kind = as_text(info.get("meeting_type"))
+    basis_title = bare(info.get("basis_title")).strip("《》")
+    number = as_text(info.get("basis_number"))
+    docs = [d.name for d in BRANCH_DOCUMENTS if d.name in _HANDED_IN and kind in d.kinds]
+    items = ["填写完整并经“检查”无错误的支部填报表（Excel 文件）"] + [f"{d}（Word 文件，由填报表生成）" for d in docs]
+    if kind != "民主生活会":
+        items.append("每名党员的个人对照检查材料和个人整改清单（由填报表生成，本人签字后由支部留存）")
+    deadline = info.get("deadline")
+    return {
+        "org": as_text(info.get("superior")),
+        "title": notice_title(cycle),
+        "year": info.get("year") or "",
+        "meeting_type": kind,
+        "theme": bare(info.get("theme")),
+        "basis": (f"《{basis_title}》" + (f"（{number}）" if number else "")) if basis_title else "",
+        "deadline": format_date(deadline) if isinstance(deadline, dt.date) else as_text(deadline),
+        "branch_count": len(cycle.branches),
+        "hand_in": [{"lead": lead(i), "text": t} for i, t in enumerate(items, start=1)],
+        "report_date": format_date(today),
+    }
