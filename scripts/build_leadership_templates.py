@@ -19,58 +19,18 @@ import sys
 from pathlib import Path
 
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
-from docx.oxml.ns import qn
 
 from toolkit.io.fsutil import atomic_path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_docx_templates import _lead_p, _new, _p, _slim
+
 from toolkit.schema.meeting_kinds import LEADERSHIP_DOCUMENTS
-from toolkit.writers.docx_format import STYLE, new_gbt9704_document
+from toolkit.writers.docx_format import STYLE
 from toolkit.writers.render import TEMPLATE_DIR
 
 _FIXED_TIME = dt.datetime(2023, 1, 1)
 _KEEP_STYLES = {"Normal", "TableGrid"}
-
-
-def _p(doc, text: str = "", style: str = STYLE.body):
-    para = doc.add_paragraph(style=doc.styles[style])
-    if text:
-        para.add_run(text)
-    return para
-
-
-def _lead_p(doc, lead: str, rest: str):
-    para = doc.add_paragraph(style=doc.styles[STYLE.body])
-    para.add_run(lead, style=doc.styles[STYLE.h2_run])
-    para.add_run(rest)
-    return para
-
-
-def _new(title: str):
-    doc = new_gbt9704_document()
-    props = doc.core_properties
-    props.title, props.author, props.comments, props.last_modified_by = title, "", "", ""
-    props.created = props.modified = _FIXED_TIME
-    props.revision = 1
-    return doc
-
-
-def _slim(doc) -> None:
-    """Drop the default document's unused styles and parts (smaller, faster to render)."""
-    styles = doc.styles.element
-    for style in styles.findall(qn("w:style")):
-        if style.get(qn("w:default")) == "1" or style.get(qn("w:customStyle")) == "1" \
-                or style.get(qn("w:styleId")) in _KEEP_STYLES:
-            continue
-        styles.remove(style)
-    latent = styles.find(qn("w:latentStyles"))
-    if latent is not None:
-        styles.remove(latent)
-    for rid, rel in list(doc.part.rels.items()):
-        if rel.reltype.endswith(("/stylesWithEffects", "/customXml")):
-            doc.part.drop_rel(rid)
-    package = doc.part.package
-    for rid, rel in list(package.rels.items()):
-        if rel.reltype.endswith("/thumbnail"):
-            package.rels.pop(rid)
 
 
 def _title(doc, key: str):
