@@ -63,7 +63,7 @@ shift || true
 # Test and benchmark tools are extras: a demo needs only the runtime packages.
 case "$cmd" in
   test) want="[test]" ;;
-  bench) want="[test,bench]" ;;
+  bench) want="[test]" ;;  # pandas, which the benchmarks compare against, is a runtime package
   *) want="" ;;
 esac
 have=$(cat .venv/.orglife-extras 2>/dev/null || echo none)
