@@ -87,7 +87,10 @@ def _independent(paths: list[Path]) -> dict[str, int]:
         b = read_branch(p)
         problems += len(b.rows("problems"))
         measures += len(b.rows("measures"))
-        members += len(b.rows("members"))
+        # a leader attending as an ordinary member is one of the branch's 应到 (issue 16)
+        names = {r.get("name") for r in b.rows("members")}
+        leaders = {r.get("name") for r in b.rows("guests") if r.get("mode") == "以普通党员身份参加"} - names
+        members += len(b.rows("members")) + len(leaders)
     return {"问题": problems, "措施": measures, "应到": members}
 
 

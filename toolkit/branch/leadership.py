@@ -50,6 +50,7 @@ def build_leadership_context(branch: Branch, today: dt.date | None = None) -> Co
     ctx["all_category_count_cn"] = cn_number(len(ctx["all_categories"]))
     ctx["titles"] = {"report": title_lines([ctx["org"], "关于召开", *meeting, "情况的报告"]),
                      "check": title_lines([ctx["org"], *meeting, "对照检查材料"]),
+                     "list": title_lines([ctx["org"], *meeting, "对照检查材料"]),
                      "plan": title_lines([ctx["org"], *meeting, "整改方案"])}
     ctx["addressees"] = text_lines(branch.info.get("addressees")) or [ctx["superior"]]
     members = [_member(r) for r in rows(MEMBERS.key)]
