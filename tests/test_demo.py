@@ -16,8 +16,15 @@ def test_demo_runs_end_to_end(tmp_path, capsys):
     assert len(distributed) == len(sample_data.CYCLE["支部名册"])
     returned = sorted((out / "2-回收").glob("*.xlsx"))
     assert len(returned) == len(sample_data.BRANCHES)
-    docs = sorted((out / "3-支部材料").rglob("*.docx"))
-    assert len(docs) == 3 * len(sample_data.BRANCHES)
+    # each branch hands in the whole set: its three documents, the meeting-day ones, each member's own
+    folders = sorted(p for p in (out / "3-支部材料").iterdir() if p.is_dir())
+    assert len(folders) == len(sample_data.BRANCHES)
+    for folder, data in zip(folders, sorted(sample_data.BRANCHES.values(), key=lambda d: d["基本信息"]["党组织名称"])):
+        names = {p.name.split("_", 2)[-1] for p in folder.glob("*.docx")}
+        assert {"情况报告.docx", "对照检查材料.docx", "整改清单.docx", "签到表.docx", "会议记录.docx",
+                "征求意见表.docx"} <= names, folder.name
+        present = [m for m in data["参会人员"] if m["是否参会"] == "是"]
+        assert len(list((folder / "个人材料").glob("*_个人对照检查材料.docx"))) >= len(present)
     assert (out / "4-党委汇总" / "汇总表.xlsx").is_file()
     assert (out / "4-党委汇总" / "汇总报告.docx").is_file()
     assert (out / "4-党委汇总" / "情况报告汇编.docx").is_file()

@@ -83,6 +83,7 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
     """Run the sample cycle end to end, telling ``say`` what happens. Returns the exit status."""
     from toolkit.branch.validate import check_file, counts
     from toolkit.workflows.collect import collect
+    from toolkit.writers.paperwork import render_paperwork
     from toolkit.writers.render import render_branch
 
     out = ensure_dir(out)
@@ -114,7 +115,9 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
             say(f"    ✗ {branch.name}：{len(report.errors)} 个错误，未生成材料")
             status = 1
             continue
-        docs = render_branch(branch, out / DOCUMENTS / safe_filename(branch.name))
+        folder = out / DOCUMENTS / safe_filename(branch.name)
+        # the whole set a branch hands in: the three documents, the meeting-day ones, each member's own
+        docs = render_branch(branch, folder) + render_paperwork(branch, folder).docx
         result.documents.extend(docs)
         say(f"    ✓ {branch.name}：参会 {figures['实到']}/{figures['应到']} 人，问题 {figures['问题']} 条，"
             f"整改措施 {figures['整改措施']} 条{tail}；材料 {len(docs)} 份")
