@@ -247,6 +247,16 @@ class OutputRun:
 _RUN: OutputRun | None = None
 
 
+def note_written(path: str | os.PathLike) -> None:
+    """A file another process wrote for this run (collect's forked report writer): this run's, not stale.
+
+    Its modification time alone cannot say so: the clock of a network share, or a
+    moved clock, may put it before the run's start.
+    """
+    if _RUN is not None:
+        _RUN.written.add(Path(path).resolve())
+
+
 @contextlib.contextmanager
 def output_run(force: bool = False) -> Iterator[OutputRun]:
     """Within this block atomic_path refuses to replace a workbook or document a person may have made."""

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from toolkit.errors import ToolkitError, UsageError
-from toolkit.io.fsutil import ensure_dir
+from toolkit.io.fsutil import ensure_dir, note_written
 
 _FONTS_CONF = Path(str(importlib.resources.files("toolkit") / "data" / "fonts.conf"))
 _WINDOWS_PATHS = (r"C:\Program Files\LibreOffice\program\soffice.exe",
@@ -98,6 +98,8 @@ def convert_to_pdf(docx_paths, out_dir, *, timeout: float | None = None) -> list
             final = out / f"{p.stem}.pdf"
             os.replace(staging / f"{p.stem}.pdf", final)
             results.append(final)
+        for result in results:  # written by soffice, not by this process: this run's all the same
+            note_written(result)
         return results
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from toolkit.committee.collect import assemble, read_all
 from toolkit.committee.model import BranchRecord, CollectResult, InputFile, LowerSummary
 from toolkit.errors import ToolkitError, UsageError
+from toolkit.io.fsutil import note_written
 from toolkit.io.inputs import ScratchDir, classify_by_name, gather
 
 
@@ -112,6 +113,7 @@ def _write_documents(result: CollectResult, out_dir: Path, previous, timings: di
     timings["summary"] = time.perf_counter() - clock
     clock = time.perf_counter()
     result.report_path = report.result()
+    note_written(result.report_path)  # written by the forked child: the parent's run never saw it
     result.appraisal_path = write_for_collect(result, out_dir)
     timings["report"] = time.perf_counter() - clock
 
