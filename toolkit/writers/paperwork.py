@@ -92,16 +92,7 @@ def render_paperwork(branch: Branch, out_dir: str | os.PathLike, *, templates: s
     out = ensure_dir(out_dir)
     ctx = paperwork_context(branch, base if base is not None else build_context(branch, today))
     written = Written()
-    jobs = _jobs(branch, out, docs, ctx, written)
-    with contextlib.ExitStack() as stack:
-        for doc, final, context in jobs:
-            tmp = stack.enter_context(atomic_path(final))
-            template, isolate = _template(doc, templates)
-            if isolate:
-                _render_isolated([(template, tmp)], context)
-            else:
-                render_docx(template, context, tmp)
-            written.docx.append(final)
+    _write_all(_jobs(branch, out, docs, ctx, written), templates, written)
     return written
 
 
@@ -113,7 +104,12 @@ def render_progress(branch: Branch, out_dir: str | os.PathLike, as_of: dt.date, 
     out = ensure_dir(out_dir)
     base = progress_context(branch, build_context(branch, as_of), as_of)
     written = Written()
-    jobs = _jobs(branch, out, PROGRESS_DOCUMENTS, base, written)
+    _write_all(_jobs(branch, out, PROGRESS_DOCUMENTS, base, written), templates, written)
+    return written
+
+
+def _write_all(jobs, templates: str | os.PathLike | None, written: Written) -> None:
+    """Render every job; all files land together or none does (atomic_path on one stack)."""
     with contextlib.ExitStack() as stack:
         for doc, final, context in jobs:
             tmp = stack.enter_context(atomic_path(final))
@@ -123,7 +119,6 @@ def render_progress(branch: Branch, out_dir: str | os.PathLike, as_of: dt.date, 
             else:
                 render_docx(template, context, tmp)
             written.docx.append(final)
-    return written
 
 
 NOTICE_TEMPLATE = "通知.docx"
