@@ -138,16 +138,17 @@ def read_all(files: list[InputFile], jobs: int | None, progress: bool) -> Iterat
             return
         chunk = max(1, min(32, len(todo) // (jobs * 8) or 1))
         done = 0
+        pool = ProcessPoolExecutor(max_workers=jobs)
         try:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for f, (kind, payload) in zip(todo, pool.map(_read_task, tasks, chunksize=chunk)):
-                    done += 1
-                    advance()
-                    yield f, kind, payload
+            for f, (kind, payload) in zip(todo, pool.map(_read_task, tasks, chunksize=chunk)):
+                done += 1
+                advance()
+                yield f, kind, payload
         except BrokenProcessPool:
             # A worker died (a file crashed the spreadsheet library, or the system
             # killed it): read the rest one process per file, so only the file
             # that kills its process is lost, and it is listed as such.
+            pool.shutdown()
             for f, task in zip(todo[done:], tasks[done:]):
                 try:
                     with ProcessPoolExecutor(max_workers=1) as single:
@@ -157,6 +158,24 @@ def read_all(files: list[InputFile], jobs: int | None, progress: bool) -> Iterat
                                                  "请用 Excel 或 WPS 打开后重新保存再提交")
                 advance()
                 yield f, kind, payload
+        except BaseException:
+            # SIGTERM (raised as SystemExit), Ctrl-C or a consumer that stops early:
+            # the queued files are not read, and the workers go with the run.
+            _abandon(pool)
+            raise
+        else:
+            pool.shutdown()
+
+
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: drop the queued tasks and end the workers mid-file."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in workers:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in workers:
+        proc.join(timeout=5)
 
 
 @contextlib.contextmanager
