@@ -301,3 +301,32 @@ def test_the_readers_file_code_is_listed_in_the_file_list_as_check_reports_it(tm
     checked = json.loads(out)
     assert {Path(f["path"]).name: f["issues"][0]["file_code"] for f in checked["files"]} == \
         {k: v for k, v in listed.items() if k.endswith(".xlsx")}
+
+
+def test_a_system_refusal_is_said_in_chinese_without_a_traceback(tmp_path, capsys, monkeypatch):
+    import errno
+
+    import toolkit.workflows.distribute as distribute
+
+    def refused(out):
+        raise PermissionError(errno.EACCES, "Permission denied", str(out))
+
+    monkeypatch.setattr(distribute, "cycle_template", refused)
+    code, _out, err = run_main(capsys, ["cycle-template", "-o", str(tmp_path / "周期设置.xlsx")])
+    assert code == 2
+    assert "周期设置.xlsx" in err and english_words(err.replace(str(tmp_path), "")) == [], err
+
+
+def test_a_book_left_by_an_earlier_collect_is_moved_aside_and_listed(small_corpus, capsys):
+    from toolkit.io.fsutil import ASIDE
+
+    base, cycle, inbox = small_corpus
+    out = base / "两次汇总"
+    argv = ["collect", str(inbox), "--cycle", str(cycle), "-o", str(out), "--as-of", "2023-12-01", "--jobs", "1"]
+    assert run_main(capsys, [*argv, "--book"])[0] == 0
+    book = out / "情况报告汇编.docx"
+    os.utime(book, (book.stat().st_mtime - 60,) * 2)  # from an earlier day, not from a second ago
+    code, again, err = run_main(capsys, argv)  # its own unchanged outputs are rewritten without --force
+    assert code == 0, err
+    assert not (out / "情况报告汇编.docx").exists() and (out / ASIDE / "情况报告汇编.docx").is_file()
+    assert "情况报告汇编.docx" in again and ASIDE in again

@@ -553,6 +553,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("已中断。\n")
         return CANNOT_RUN
+    except OSError as exc:  # the system refused (a read-only or special file system): said in Chinese, no traceback
+        if os.environ.get("ORGLIFE_DEBUG"):
+            raise
+        from toolkit.io.fsutil import os_message
+
+        where = f" {exc.filename}" if exc.filename else ""
+        sys.stderr.write(f"无法读写{where}：{os_message(exc)}。请换一个文件夹，或检查文件是否被其他程序占用。\n")
+        return CANNOT_RUN
     except Exception as exc:  # a bug: say so plainly, keep the traceback for developers
         if os.environ.get("ORGLIFE_DEBUG"):
             raise
