@@ -330,3 +330,53 @@ def test_a_book_left_by_an_earlier_collect_is_moved_aside_and_listed(small_corpu
     assert code == 0, err
     assert not (out / "情况报告汇编.docx").exists() and (out / ASIDE / "情况报告汇编.docx").is_file()
     assert "情况报告汇编.docx" in again and ASIDE in again
+
+
+class _Recorder:
+    """A workflow's progress that notes each step and how far it advanced."""
+
+    def __init__(self):
+        self.steps: list[tuple[str, int | None, int]] = []
+
+    def __call__(self, label, total=None):
+        import contextlib
+
+        @contextlib.contextmanager
+        def step():
+            count = [0]
+            yield lambda: count.__setitem__(0, count[0] + 1)
+            self.steps.append((label, total, count[0]))
+        return step()
+
+
+def test_render_and_distribute_tell_their_steps(small_corpus, tmp_path):
+    from toolkit.workflows.branch import render_workbook
+    from toolkit.workflows.distribute import distribute
+
+    _base, cycle, inbox = small_corpus
+    seen = _Recorder()
+    render_workbook(next(inbox.glob("*.xlsx")), tmp_path / "材料", progress=seen)
+    assert [label for label, _t, _n in seen.steps] == ["检查填报表", "生成情况报告、对照检查材料、整改清单",
+                                                       "生成会议的其他材料和个人材料"]
+    seen = _Recorder()
+    result = distribute(cycle, tmp_path / "下发", progress=seen)
+    assert seen.steps == [("写出支部填报表", len(result.written), len(result.written))]
+
+
+def test_the_console_draws_on_a_terminal_only(monkeypatch):
+    import io
+
+    monkeypatch.setenv("TERM", "xterm")
+    from toolkit.app.present import console_progress
+    from toolkit.workflows.steps import quiet
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert console_progress(io.StringIO()) is quiet
+    screen = Terminal()
+    with console_progress(screen)("读取填报表", 3) as advance:
+        for _ in range(3):
+            advance()
+    assert "读取填报表" in screen.getvalue() and "3/3" in screen.getvalue()

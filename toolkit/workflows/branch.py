@@ -134,7 +134,8 @@ def render_workbook(path: str | os.PathLike, out_dir: str | os.PathLike, *, pdf:
     if not path.is_file():
         raise UsageError(f"找不到文件：{path}")
     resolve_templates(templates)  # a missing or empty template folder is a usage error before any reading
-    branch, report = check_file(path)
+    with progress("检查填报表"):
+        branch, report = check_file(path)
     if not report.ok:
         raise WorkbookHasErrors(report)
     _, _, builtin = resolve_templates(templates, meeting_kind(branch).documents)
@@ -173,7 +174,8 @@ def render_progress_report(path: str | os.PathLike, out_dir: str | os.PathLike, 
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"找不到文件：{path}")
-    branch, report = check_file(path)
+    with progress("检查填报表"):
+        branch, report = check_file(path)
     if not report.ok:
         raise WorkbookHasErrors(report)
     written = render_progress(branch, out_dir, as_of, templates=templates)
