@@ -51,6 +51,7 @@ def test_every_help_is_chinese_and_ends_with_an_example(capsys, command):
     for placeholder in ("OUTPUT", "FILE", "CYCLE", "AS_OF", "PATH", "DIR", "usage", "options", "positional"):
         assert placeholder not in out
     assert out.startswith("用法：orglife")
+    assert "：：" not in out and ":\n" not in out  # section headings end with one Chinese colon
     if command:
         assert out.rstrip().splitlines()[-2:] == ["示例：", f"  {COMMANDS[command][2]}"]
 

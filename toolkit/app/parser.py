@@ -29,7 +29,7 @@ MESSAGES = {
     "optional arguments": "选项",  # Python 3.9 and older
     "options": "选项",
     "subcommands": "命令",
-    "%(heading)s:": "%(heading)s：",
+    "%(heading)s:": "%(heading)s:",  # 3.12+; the titles end with ： and Formatter drops the colon after it
     "show this help message and exit": "显示帮助并退出",
     "show program's version number and exit": "显示版本号并退出",
     " (default: %(default)s)": "（默认：%(default)s）",
