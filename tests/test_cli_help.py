@@ -229,7 +229,8 @@ def _collect_argv(corpus, out: str) -> list[str]:
 
 def _env() -> dict[str, str]:
     env = {**os.environ, "COLUMNS": "120", "TERM": "xterm", "PYTHONPATH": str(ROOT)}
-    env.pop("NO_COLOR", None)
+    for setting in ("NO_COLOR", "FORCE_COLOR", "TTY_INTERACTIVE", "TTY_COMPATIBLE", "ORGLIFE_DEBUG"):
+        env.pop(setting, None)  # the machine's own console settings do not decide the test
     return env
 
 
