@@ -351,8 +351,8 @@ class _Recorder:
         return step()
 
 
-def test_render_and_distribute_tell_their_steps(small_corpus, tmp_path):
-    from toolkit.workflows.branch import render_workbook
+def test_render_check_and_distribute_tell_their_steps(small_corpus, tmp_path):
+    from toolkit.workflows.branch import check_paths, render_workbook
     from toolkit.workflows.distribute import distribute
 
     _base, cycle, inbox = small_corpus
@@ -360,6 +360,9 @@ def test_render_and_distribute_tell_their_steps(small_corpus, tmp_path):
     render_workbook(next(inbox.glob("*.xlsx")), tmp_path / "材料", progress=seen)
     assert [label for label, _t, _n in seen.steps] == ["检查填报表", "生成情况报告、对照检查材料、整改清单",
                                                        "生成会议的其他材料和个人材料"]
+    seen = _Recorder()
+    checked = check_paths([inbox], progress=seen)
+    assert seen.steps == [("检查填报表", len(checked.files), len(checked.files))] and checked.files
     seen = _Recorder()
     result = distribute(cycle, tmp_path / "下发", progress=seen)
     assert seen.steps == [("写出支部填报表", len(result.written), len(result.written))]

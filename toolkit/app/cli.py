@@ -107,7 +107,8 @@ def cmd_check(args) -> int:
     from toolkit.workflows.branch import check_paths
 
     result = check_paths([_existing(p) for p in args.files],
-                         _inputs(args.previous_cycle, "上一周期的填报表") if args.previous_cycle else None)
+                         _inputs(args.previous_cycle, "上一周期的填报表") if args.previous_cycle else None,
+                         progress=console_progress())
     if result.skipped_locks:
         sys.stderr.write(lock_note(result.skipped_locks) + "\n")
     files = result.files

@@ -85,16 +85,23 @@ def _workbooks(paths: list[str | os.PathLike], result: CheckResult) -> list[Path
     return files
 
 
-def check_paths(paths: list[str | os.PathLike], previous_cycle: list[str | os.PathLike] | None = None) -> CheckResult:
-    """Check files; folders are searched for workbooks. ``previous_cycle``: last cycle's materials, for repeats."""
+def check_paths(paths: list[str | os.PathLike], previous_cycle: list[str | os.PathLike] | None = None,
+                progress=None) -> CheckResult:
+    """Check files; folders are searched for workbooks. ``previous_cycle``: last cycle's materials, for repeats.
+
+    ``progress`` is told each file checked (workflows/steps.py).
+    """
     last_cycle = None
     if previous_cycle:
         from toolkit.committee.previous import load_previous
 
         last_cycle = load_previous(previous_cycle)
     result = CheckResult()
-    for f in _workbooks(paths, result):
-        result.files.append(check_workbook(f, last_cycle))
+    files = _workbooks(paths, result)
+    with steps(progress)("检查填报表", len(files)) as advance:
+        for f in files:
+            result.files.append(check_workbook(f, last_cycle))
+            advance()
     return result
 
 
