@@ -15,61 +15,11 @@ import sys
 from pathlib import Path
 
 from toolkit import __version__
-from toolkit.app.present import check_summary, lock_note, report_json, report_lines
+from toolkit.app.parser import DeprecatedAppend, Parser, positive_int
+from toolkit.app.present import check_summary, console_progress, lock_note, report_json, report_lines
 from toolkit.errors import Report, ToolkitError, UsageError, WorkbookError
 
 OK, INPUT_ERRORS, CANNOT_RUN = 0, 1, 2
-
-
-class _Formatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        # prefix "" is argparse building a subcommand's prog: leave that alone
-        return super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that speaks Chinese (help and errors) and exits with status 2 on bad options."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs["add_help"] = False
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "参数"
-        self._optionals.title = "选项"
-        self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
-
-    def error(self, message: str):
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"参数错误：{_translate(message)}\n运行 {self.prog} -h 查看用法。\n")
-        raise SystemExit(CANNOT_RUN)
-
-
-def _translate(message: str) -> str:
-    replacements = {
-        "the following arguments are required": "缺少必需的参数",
-        "unrecognized arguments": "无法识别的参数",
-        "invalid choice": "无效的选项",
-        "expected one argument": "需要一个参数值",
-        "argument": "参数",
-        "invalid int value": "不是有效的整数",
-    }
-    for en, zh in replacements.items():
-        message = message.replace(en, zh)
-    return message
-
-
-class _DeprecatedAppend(argparse._AppendAction):
-    """An old option spelling that still works, with a note on stderr naming the new one."""
-
-    def __init__(self, *args, new_name: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.new_name = new_name
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        if not getattr(namespace, "_noted_" + self.dest, False):  # once, however often it is given
-            setattr(namespace, "_noted_" + self.dest, True)
-            sys.stderr.write(f"提示：{option_string} 已改名为 {self.new_name}，旧写法仍可使用，今后请改用 {self.new_name}。\n")
-        super().__call__(parser, namespace, values, option_string)
 
 
 def _existing(path: str) -> Path:
@@ -77,6 +27,40 @@ def _existing(path: str) -> Path:
     if not p.exists():
         raise UsageError(f"找不到文件或文件夹：{path}")
     return p
+
+
+# --- paths: a folder where a file is expected says so, and the reverse --------
+
+def _file(path: str, what: str, example: str) -> Path:
+    """An existing file: a folder is refused naming what should be given instead."""
+    p = _existing(path)
+    if p.is_dir():
+        raise UsageError(f"“{path}”是一个文件夹，请指定{what}文件（如 {p / example}）")
+    return p
+
+
+def _optional_file(path: str | None, what: str, example: str) -> Path | None:
+    return _file(path, what, example) if path else None
+
+
+def _inputs(paths: list[str], what: str) -> list[Path]:
+    """Folders, .zip archives or workbooks; any other file is a file where a folder was meant."""
+    from toolkit.io.inputs import UNSUPPORTED, WORKBOOK_SUFFIXES, ZIP_SUFFIXES
+
+    known = (*WORKBOOK_SUFFIXES, *ZIP_SUFFIXES, *UNSUPPORTED)
+    found = [_existing(p) for p in paths]
+    for p in found:
+        if not p.is_dir() and p.suffix.lower() not in known:
+            raise UsageError(f"“{p}”是一个文件，不是文件夹或压缩包：请指定{what}所在的文件夹或 .zip 压缩包")
+    return found
+
+
+def _out_dir(path: str) -> str:
+    """-o naming a folder: an existing file of that name is refused before anything is written."""
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise UsageError(f"“{path}”是一个文件，这里需要的是输出文件夹：请换一个文件夹名（如 {p.with_suffix('')}_输出）")
+    return path
 
 
 # --- output -------------------------------------------------------------------
@@ -104,8 +88,8 @@ def cmd_template(args) -> int:
     from toolkit.workflows.distribute import blank_branch_workbook
 
     suffixes = (".xlsm", ".xlsx") if args.macro else (".xlsx", ".xlsm")
-    out = blank_branch_workbook(output_file(args.output, suffixes, "填报表"), cycle=Path(args.cycle) if args.cycle else None,
-                                macro=args.macro)
+    cycle = _optional_file(args.cycle, "周期设置表", "周期设置.xlsx")
+    out = blank_branch_workbook(output_file(args.output, suffixes, "填报表"), cycle=cycle, macro=args.macro)
     _out(f"已生成支部填报表模板：{out}")
     return OK
 
@@ -122,7 +106,9 @@ def cmd_cycle_template(args) -> int:
 def cmd_check(args) -> int:
     from toolkit.workflows.branch import check_paths
 
-    result = check_paths(args.files, args.previous_cycle)
+    result = check_paths([_existing(p) for p in args.files],
+                         _inputs(args.previous_cycle, "上一周期的填报表") if args.previous_cycle else None,
+                         progress=console_progress())
     if result.skipped_locks:
         sys.stderr.write(lock_note(result.skipped_locks) + "\n")
     files = result.files
@@ -142,7 +128,8 @@ def cmd_check(args) -> int:
 def cmd_carry(args) -> int:
     from toolkit.workflows.carry import carry
 
-    result = carry(args.previous, args.cycle, args.output)
+    result = carry(_inputs(args.previous, "上一周期的填报表"), _file(args.cycle, "新周期的周期设置表", "周期设置.xlsx"),
+                   _out_dir(args.output), progress=console_progress())
     total = sum(result.carried.values())
     still_open = sum(result.open_items.values())
     _out(f"已生成 {len(result.written)} 个支部填报表到 {args.output}，"
@@ -160,7 +147,8 @@ def cmd_distribute(args) -> int:
     from toolkit.workflows.distribute import distribute
 
     # WPS / LibreOffice users (and anyone without the macros) drop their workbook on the launcher
-    result = distribute(_existing(args.cycle), args.output, macro=args.macro, launcher=True)
+    result = distribute(_file(args.cycle, "周期设置表", "周期设置.xlsx"), _out_dir(args.output), macro=args.macro,
+                        launcher=True, progress=console_progress())
     _out(f"已为 {len(result.written)} 个支部生成预填好的填报表，保存在 {args.output}（附拖放启动器 生成材料.cmd）")
     if result.notice:
         _out(f"已生成党委的通知：{result.notice}")
@@ -183,7 +171,8 @@ def _as_of(text: str | None):
 def cmd_remind(args) -> int:
     from toolkit.workflows.remind import remind
 
-    result = remind(_existing(args.summary), args.output, as_of=_as_of(args.as_of), sender=args.sender or "")
+    result = remind(_file(args.summary, "汇总表", "汇总表.xlsx"), _out_dir(args.output), as_of=_as_of(args.as_of),
+                    sender=args.sender or "")
     if not result.notices:
         _out(f"截至{result.as_of:%Y-%m-%d}，没有需要催办的支部（均已报送，没有逾期或10天内到期的整改措施）。")
         return OK
@@ -195,19 +184,15 @@ def cmd_remind(args) -> int:
     return OK
 
 
-def _optional(path: str | None) -> Path | None:
-    return _existing(path) if path else None
-
-
 def cmd_collect(args) -> int:
     from toolkit.workflows.collect import collect
 
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs 必须是正整数")
-    result = collect([_existing(p) for p in args.paths], args.output, cycle=_optional(args.cycle),
-                     as_of=_as_of(args.as_of), pdf=args.pdf, jobs=args.jobs, previous=_optional(args.previous),
-                     previous_cycle=[_existing(p) for p in args.previous_cycle or []],
-                     progress=True, book=args.book)
+    result = collect(_inputs(args.paths, "回收的填报表"), _out_dir(args.output),
+                     cycle=_optional_file(args.cycle, "周期设置表", "周期设置.xlsx"),
+                     as_of=_as_of(args.as_of), pdf=args.pdf, jobs=args.jobs,
+                     previous=_optional_file(args.previous, "上一次生成的汇总表", "汇总表.xlsx"),
+                     previous_cycle=_inputs(args.previous_cycle or [], "上一周期的填报表"),
+                     progress=console_progress(), book=args.book)
     _print_collected(result, compared=bool(args.previous_cycle))
     return OK if result.ok else INPUT_ERRORS
 
@@ -285,7 +270,11 @@ def cmd_render(args) -> int:
     from toolkit.branch.validate import unreadable_report
     from toolkit.workflows.branch import WorkbookHasErrors, render_progress_report, render_workbook
 
-    path = _existing(args.file)
+    path = _file(args.file, "支部填报表", "支部填报表.xlsx")
+    _out_dir(args.output)
+    if args.templates and not Path(args.templates).is_dir():
+        _existing(args.templates)
+        raise UsageError(f"“{args.templates}”是一个文件，--templates 需要的是存放模板的文件夹")
     if args.as_of and not args.progress:
         raise UsageError("--as-of 只和 --progress 一起使用（生成整改落实情况报告）")
     try:
@@ -293,9 +282,10 @@ def cmd_render(args) -> int:
             if not args.as_of:
                 raise UsageError("--progress 需要 --as-of 日期，如 --as-of 2024-03-31")
             result = render_progress_report(path, Path(args.output), _as_of(args.as_of), pdf=args.pdf,
-                                            templates=args.templates)
+                                            templates=args.templates, progress=console_progress())
         else:
-            result = render_workbook(path, Path(args.output), pdf=args.pdf, templates=args.templates)
+            result = render_workbook(path, Path(args.output), pdf=args.pdf, templates=args.templates,
+                                     progress=console_progress())
     except WorkbookHasErrors as exc:
         print_report(exc.report)
         _out("有错误，未生成任何材料。请修改后重新运行。")
@@ -319,7 +309,7 @@ def cmd_check_template(args) -> int:
 
     failed = False
     for name in args.templates:
-        result = check_template(_existing(name))
+        result = check_template(_file(name, "Word 模板", "情况报告.docx"))
         if result.unknown:
             failed = True
             _out(f"✗ {result.path.name} 使用了工具没有提供的变量：{'、'.join(result.unknown)}")
@@ -332,109 +322,161 @@ def cmd_check_template(args) -> int:
 def cmd_demo(args) -> int:
     from toolkit.workflows.demo import run_demo
 
-    return run_demo(Path(args.output), _out, pdf=args.pdf, jobs=args.jobs)
+    return run_demo(Path(_out_dir(args.output)), _out, pdf=args.pdf, jobs=args.jobs, progress=console_progress())
 
 
 def cmd_bundle(args) -> int:
     from toolkit.workflows.bundle import make_bundle
 
     _out("正在制作离线安装包（需要联网下载依赖包，约一两分钟）……")
-    result = make_bundle(args.output, platform=args.platform, python=args.python, force=args.force)
+    result = make_bundle(_out_dir(args.output), platform=args.platform, python=args.python, force=args.force)
     _out(f"已生成离线安装包：{result.folder}（{len(result.wheels)} 个安装包，适用于 {result.platform}、"
          f"Python {result.python}），以及压缩包 {result.archive}。")
     _out("把压缩包发给各支部，解压后双击“安装.cmd”（Linux：sh 安装.sh）即可安装，不需要联网。")
     return OK
 
 
+# Who uses each command, what it does and one example: ``orglife --help`` lists
+# them by group, and each command's own --help ends with its example.
+BRANCH_GROUP, COMMITTEE_GROUP, SETUP_GROUP = "支部用（支部书记、组织委员）", "党委用（党委组织委员）", "安装与维护"
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "template": (BRANCH_GROUP, "生成空白的支部填报表", "orglife template -o 支部填报表.xlsx"),
+    "check": (BRANCH_GROUP, "检查填报表，列出所有问题", "orglife check 第一党支部.xlsx"),
+    "render": (BRANCH_GROUP, "检查填报表并生成情况报告、对照检查材料、整改清单和会议的其他材料",
+               "orglife render 第一党支部.xlsx -o 材料"),
+    "check-template": (BRANCH_GROUP, "检查修改过的 Word 模板：列出工具没有提供的变量和语法错误",
+                       "orglife check-template 本单位模板/情况报告.docx"),
+    "cycle-template": (COMMITTEE_GROUP, "生成空白的周期设置表", "orglife cycle-template -o 周期设置.xlsx"),
+    "distribute": (COMMITTEE_GROUP, "按周期设置为每个支部生成预填的填报表", "orglife distribute 周期设置.xlsx -o 下发"),
+    "collect": (COMMITTEE_GROUP, "汇总各支部报送的填报表（文件夹或压缩包）",
+                "orglife collect 回收 --cycle 周期设置.xlsx -o 汇总 --book"),
+    "remind": (COMMITTEE_GROUP, "根据汇总表给未报送、整改逾期或即将到期的支部写催办提醒",
+               "orglife remind 汇总/汇总表.xlsx -o 催办"),
+    "carry": (COMMITTEE_GROUP, "结转上次整改情况，生成下一周期的支部填报表",
+              "orglife carry 上期回收 --cycle 新周期设置.xlsx -o 下发"),
+    "committee-desk": (COMMITTEE_GROUP, "生成党委汇总台（启用宏的 汇总台.xlsm，按钮“汇总回收文件”）",
+                       "orglife committee-desk -o 汇总台.xlsm"),
+    "excel-setup": (SETUP_GROUP, "设置本机 Excel 按钮（Windows）：检查环境并写入 xlwings 用户配置",
+                    "orglife excel-setup"),
+    "bundle": (SETUP_GROUP, "制作离线安装包（给不能上网的电脑安装本工具）", "orglife bundle -o 安装包"),
+    "demo": (SETUP_GROUP, "用内置示例演示完整流程", "orglife demo -o 演示"),
+}
+
+
+def _overview() -> str:
+    """The grouped command list with one example each, for ``orglife --help``."""
+    width = max(len(name) for name in COMMANDS) + 2
+    lines = []
+    for group in (BRANCH_GROUP, COMMITTEE_GROUP, SETUP_GROUP):
+        lines.append(f"{group}：")
+        for name, (g, summary, example) in COMMANDS.items():
+            if g == group:
+                lines.append(f"  {name:<{width}}{summary}")
+                lines.append(f"  {'':<{width}}例：{example}")
+        lines.append("")
+    lines.append("每个命令的详细用法：orglife 命令 -h，如 orglife collect -h")
+    return "\n".join(lines)
+
+
+def _command(sub, name: str, **kwargs) -> argparse.ArgumentParser:
+    _group, summary, example = COMMANDS[name]
+    return sub.add_parser(name, help=summary, description=summary, epilog=f"示例：\n  {example}", **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="orglife", description="组织生活会工作台：支部填报表检查、材料生成与党委汇总。")
+    parser = Parser(prog="orglife", usage="orglife 命令 [参数……]",
+                    description="组织生活会工作台：支部填报表检查、材料生成与党委汇总。", epilog=_overview())
     parser.add_argument("--version", action="version", version=f"orglife {__version__}",
                         help="显示版本号并退出")
-    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser, help=argparse.SUPPRESS,
+                               prog="orglife")
 
-    p = sub.add_parser("template", help="生成空白的支部填报表")
-    p.add_argument("-o", "--output", required=True, help="输出文件，如 支部填报表.xlsx")
-    p.add_argument("--cycle", help="周期设置.xlsx：使用其中的问题类别和基本设置")
+    p = _command(sub, "template")
+    p.add_argument("-o", "--output", required=True, metavar="输出文件", help="输出文件，如 支部填报表.xlsx")
+    p.add_argument("--cycle", metavar="周期设置表", help="周期设置.xlsx：使用其中的问题类别和基本设置")
     p.add_argument("--macro", action="store_true", help="生成带按钮的启用宏工作簿（.xlsm）")
     p.set_defaults(func=cmd_template)
 
-    p = sub.add_parser("check", help="检查填报表，列出所有问题")
-    p.add_argument("files", nargs="+", metavar="文件", help="填报表文件或文件夹")
+    p = _command(sub, "check")
+    p.add_argument("files", nargs="+", metavar="填报表", help="填报表文件或文件夹（可以给多个）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
     p.add_argument("--previous-cycle", action="append", metavar="上期材料",
                    help="上一周期的填报表文件夹、压缩包或汇总表.xlsx：提示与上次重复的问题（可多次使用）")
     # the old spelling: --previous means the previous 汇总表 in collect, so check's is renamed
-    p.add_argument("--previous", action=_DeprecatedAppend, dest="previous_cycle", metavar="上期材料",
+    p.add_argument("--previous", action=DeprecatedAppend, dest="previous_cycle", metavar="上期材料",
                    new_name="--previous-cycle", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("cycle-template", help="生成空白的周期设置表（党委使用）")
-    p.add_argument("-o", "--output", required=True, help="输出文件，如 周期设置.xlsx")
+    p = _command(sub, "cycle-template")
+    p.add_argument("-o", "--output", required=True, metavar="输出文件", help="输出文件，如 周期设置.xlsx")
     p.set_defaults(func=cmd_cycle_template)
 
-    p = sub.add_parser("carry", help="结转上次整改情况，生成下一周期的支部填报表")
+    p = _command(sub, "carry")
     p.add_argument("previous", nargs="+", metavar="上期材料",
                    help="上一周期回收的填报表（文件夹、压缩包）或上期汇总表.xlsx")
-    p.add_argument("--cycle", required=True, help="新周期的周期设置.xlsx")
-    p.add_argument("-o", "--output", required=True, help="输出文件夹")
+    p.add_argument("--cycle", required=True, metavar="周期设置表", help="新周期的周期设置.xlsx")
+    p.add_argument("-o", "--output", required=True, metavar="输出文件夹", help="输出文件夹")
     p.set_defaults(func=cmd_carry)
 
-    p = sub.add_parser("distribute", help="按周期设置为每个支部生成预填的填报表")
-    p.add_argument("cycle", metavar="周期设置.xlsx", help="党委填好的周期设置表")
-    p.add_argument("-o", "--output", required=True, help="输出文件夹")
+    p = _command(sub, "distribute")
+    p.add_argument("cycle", metavar="周期设置表", help="党委填好的周期设置.xlsx")
+    p.add_argument("-o", "--output", required=True, metavar="输出文件夹", help="输出文件夹")
     p.add_argument("--macro", action="store_true", help="生成带按钮的启用宏工作簿（.xlsm）")
     p.set_defaults(func=cmd_distribute)
 
-    p = sub.add_parser("collect", help="汇总各支部报送的填报表（文件夹或压缩包）")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="文件夹（含子文件夹）或 .zip 压缩包")
-    p.add_argument("-o", "--output", required=True, help="输出文件夹：汇总表.xlsx 和 汇总报告.docx")
-    p.add_argument("--cycle", help="周期设置.xlsx：核对周期编号、列出未报送的支部")
-    p.add_argument("--as-of", help="统计日期（默认今天），用于判断整改是否逾期，如 2023-09-30")
+    p = _command(sub, "collect")
+    p.add_argument("paths", nargs="+", metavar="回收文件夹", help="文件夹（含子文件夹）或 .zip 压缩包（可以给多个）")
+    p.add_argument("-o", "--output", required=True, metavar="输出文件夹",
+                   help="输出文件夹：汇总表.xlsx 和 汇总报告.docx")
+    p.add_argument("--cycle", metavar="周期设置表", help="周期设置.xlsx：核对周期编号、列出未报送的支部")
+    p.add_argument("--as-of", metavar="日期", help="统计日期（默认今天），用于判断整改是否逾期，如 2023-09-30")
     p.add_argument("--pdf", action="store_true", help="同时把汇总报告转换为 PDF（需要 LibreOffice）")
     p.add_argument("--book", action="store_true",
                    help="另写情况报告汇编.docx：无错误支部的情况报告按支部顺序合成一册（与 --pdf 同用时也转 PDF）")
-    p.add_argument("--jobs", type=int, help="并行读取的进程数（默认：全部 CPU 核）")
-    p.add_argument("--previous", help="上一次生成的汇总表.xlsx：保留其中党委填写的“党委销号”“备注”")
+    p.add_argument("--jobs", type=positive_int, metavar="进程数", help="并行读取的进程数（默认：本机的处理器核数）")
+    p.add_argument("--previous", metavar="上次汇总表",
+                   help="上一次生成的汇总表.xlsx：保留其中党委填写的“党委销号”“备注”")
     p.add_argument("--previous-cycle", action="append", metavar="上期材料",
                    help="上一周期的填报表文件夹、压缩包或汇总表.xlsx：标出与上次重复的问题（可多次使用）")
     p.set_defaults(func=cmd_collect)
 
-    p = sub.add_parser("remind", help="根据汇总表给未报送、整改逾期或即将到期的支部写催办提醒")
+    p = _command(sub, "remind")
     p.add_argument("summary", metavar="汇总表", help="orglife collect 生成的汇总表.xlsx")
-    p.add_argument("--as-of", help="统计日期（默认今天），如 2024-01-15")
-    p.add_argument("-o", "--output", required=True, help="输出文件夹，如 催办")
-    p.add_argument("--sender", help="落款单位，如 临江市交通运输局机关党委（不填则只写日期）")
+    p.add_argument("--as-of", metavar="日期", help="统计日期（默认今天），如 2024-01-15")
+    p.add_argument("-o", "--output", required=True, metavar="输出文件夹", help="输出文件夹，如 催办")
+    p.add_argument("--sender", metavar="落款单位", help="落款单位，如 临江市交通运输局机关党委（不填则只写日期）")
     p.set_defaults(func=cmd_remind)
 
-    p = sub.add_parser("excel-setup", help="设置本机 Excel 按钮（Windows）：检查环境并写入 xlwings 用户配置")
+    p = _command(sub, "excel-setup")
     p.add_argument("--print", action="store_true", help="只显示检查结果和将写入的配置，不写文件（任何系统可用）")
     p.set_defaults(func=cmd_excel_setup)
 
-    p = sub.add_parser("committee-desk", help="生成党委汇总台（启用宏的 汇总台.xlsm，按钮“汇总回收文件”）")
-    p.add_argument("-o", "--output", default="汇总台.xlsm", help="输出文件（默认：汇总台.xlsm）")
+    p = _command(sub, "committee-desk")
+    p.add_argument("-o", "--output", default="汇总台.xlsm", metavar="输出文件", help="输出文件（默认：汇总台.xlsm）")
     p.set_defaults(func=cmd_committee_desk)
 
-    p = sub.add_parser("render", help="检查填报表并生成情况报告、对照检查材料、整改清单和会议的其他材料")
-    p.add_argument("file", metavar="FILE", help="支部填报表（.xlsx）")
-    p.add_argument("-o", "--output", required=True, help="输出文件夹")
+    p = _command(sub, "render")
+    p.add_argument("file", metavar="填报表", help="支部填报表（.xlsx）")
+    p.add_argument("-o", "--output", required=True, metavar="输出文件夹", help="输出文件夹")
     p.add_argument("--progress", action="store_true", help="只生成整改落实情况报告（需同时给出 --as-of）")
-    p.add_argument("--as-of", help="整改落实情况报告的截至日期，如 2024-03-31")
+    p.add_argument("--as-of", metavar="日期", help="整改落实情况报告的截至日期，如 2024-03-31")
     p.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要 LibreOffice）")
-    p.add_argument("--templates", metavar="DIR", help="使用本单位修改过的模板所在的文件夹")
+    p.add_argument("--templates", metavar="模板文件夹", help="使用本单位修改过的模板所在的文件夹")
     p.set_defaults(func=cmd_render)
 
-    p = sub.add_parser("check-template", help="检查修改过的 Word 模板：列出工具没有提供的变量和语法错误")
-    p.add_argument("templates", nargs="+", metavar="模板.docx", help="要检查的模板文件")
+    p = _command(sub, "check-template")
+    p.add_argument("templates", nargs="+", metavar="模板", help="要检查的 Word 模板（.docx）")
     p.set_defaults(func=cmd_check_template)
 
-    p = sub.add_parser("demo", help="用内置示例演示完整流程")
-    p.add_argument("-o", "--output", default="演示", help="输出文件夹（默认：演示）")
+    p = _command(sub, "demo")
+    p.add_argument("-o", "--output", default="演示", metavar="输出文件夹", help="输出文件夹（默认：演示）")
     p.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要 LibreOffice）")
-    p.add_argument("--jobs", type=int, default=None, help="汇总时并行读取的进程数（默认：全部 CPU 核）")
+    p.add_argument("--jobs", type=positive_int, default=None, metavar="进程数",
+                   help="汇总时并行读取的进程数（默认：本机的处理器核数）")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("bundle", help="制作离线安装包（给不能上网的电脑安装本工具）")
-    p.add_argument("-o", "--output", default="安装包", metavar="文件夹", help="输出文件夹，另生成同名 .zip（默认：安装包）")
+    p = _command(sub, "bundle")
+    p.add_argument("-o", "--output", default="安装包", metavar="输出文件夹", help="输出文件夹，另生成同名 .zip（默认：安装包）")
     p.add_argument("--platform", default="win_amd64", choices=("win_amd64", "linux"), metavar="平台",
                    help="目标电脑：win_amd64（默认，64 位 Windows）或 linux（与本机相同）")
     p.add_argument("--python", default=None, choices=("3.11", "3.12", "3.13"), metavar="版本",
@@ -511,6 +553,14 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("已中断。\n")
+        return CANNOT_RUN
+    except OSError as exc:  # the system refused (a read-only or special file system): said in Chinese, no traceback
+        if os.environ.get("ORGLIFE_DEBUG"):
+            raise
+        from toolkit.io.fsutil import os_message
+
+        where = f" {exc.filename}" if exc.filename else ""
+        sys.stderr.write(f"无法读写{where}：{os_message(exc)}。请换一个文件夹，或检查文件是否被其他程序占用。\n")
         return CANNOT_RUN
     except Exception as exc:  # a bug: say so plainly, keep the traceback for developers
         if os.environ.get("ORGLIFE_DEBUG"):

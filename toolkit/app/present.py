@@ -1,11 +1,15 @@
 """How results read to a person: the wording the console and the Excel buttons share.
 
-Functions here turn a workflow's result into Chinese text; they print nothing.
+Functions here turn a workflow's result into Chinese text; they print nothing,
+except ``console_progress``, the one progress display of the console.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import sys
 from pathlib import Path
 
 from toolkit.errors import Report, Severity
@@ -80,3 +84,41 @@ def report_json(reports: list[tuple[Report, str]]) -> str:
 def lock_note(locks: list[Path]) -> str:
     shown = "、".join(f.name for f in locks[:5]) + ("等" if len(locks) > 5 else "")
     return f"已跳过 {len(locks)} 个 Excel/WPS 临时锁定文件（{shown}），它们不是填报表。"
+
+
+def console_progress(stream=None):
+    """The workflows' ``progress`` (workflows/steps.py) for the console: one rich line per step on stderr.
+
+    A step with a total shows a bar and 已完成/总数, one without shows that it is
+    working and for how long; each finished step stays as one line. When the
+    stream is not a terminal (a log, a pipe, the Excel buttons) nothing is drawn:
+    no bars, no control characters, only the command's own summary lines.
+    """
+    from toolkit.workflows.steps import quiet
+
+    stream = stream or sys.stderr
+    if not _is_terminal(stream):
+        return quiet
+    from rich.console import Console
+
+    console = Console(file=stream)
+
+    @contextlib.contextmanager
+    def step(label: str, total: int | None = None):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        shown = (BarColumn(), MofNCompleteColumn()) if total else (SpinnerColumn(finished_text="✓"),)
+        with Progress(TextColumn(label), *shown, TimeElapsedColumn(), console=console, transient=False) as bar:
+            task = bar.add_task(label, total=total or 1)
+            yield lambda: bar.advance(task)
+            if not total:
+                bar.update(task, completed=1)
+
+    return step
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty() and os.environ.get("TERM") != "dumb"
+    except (AttributeError, ValueError):
+        return False

@@ -51,7 +51,7 @@ from toolkit.core.status import (
     ST_OVERDUE,
     measure_status,
 )
-from toolkit.errors import Issue, IssueCode, WorkbookError
+from toolkit.errors import FileCode, Issue, IssueCode, WorkbookError
 from toolkit.messages import issue
 from toolkit.schema.workbooks import MEASURES, MEMBERS, PROBLEMS
 
@@ -62,7 +62,7 @@ _INFO_KEPT = ("superior", "org_name", "meeting_type", "year", "theme", "meeting_
 # --- reading (runs in worker processes) ---------------------------------------
 
 def read_record(path: str, shown: str) -> tuple[str, Any]:
-    """("ok", BranchRecord) or (outcome, reason) for a file that gives no branch data."""
+    """("ok", BranchRecord), or (outcome, (reason, FileCode value)) for a file that gives no branch data."""
     from toolkit.branch.validate import check_file
     from toolkit.io.inputs import is_summary_file
 
@@ -74,7 +74,7 @@ def read_record(path: str, shown: str) -> tuple[str, Any]:
         branch, report = check_file(path)
     except WorkbookError as exc:
         message = str(exc).replace(Path(path).name, PurePosixPath(shown).name)
-        return (NOT_BRANCH if exc.reason == "not-branch" else UNREADABLE), message
+        return (NOT_BRANCH if exc.reason == "not-branch" else UNREADABLE), (message, exc.code.value)
     except Exception as exc:
         return UNREADABLE, f"读取时出现意外错误（{type(exc).__name__}: {exc}），请把该文件发给维护人员"
     return "ok", compact(branch, report.issues, shown, _saved_time(path))
@@ -124,8 +124,11 @@ def compact(branch, issues: list[Issue], shown: str, saved: str = "") -> BranchR
                         categories=tuple(branch.categories))
 
 
-def read_all(files: list[InputFile], jobs: int | None, progress: bool) -> Iterator[tuple[InputFile, str, Any]]:
-    """Read workbooks in parallel, yielding results as they come (in input order)."""
+def read_all(files: list[InputFile], jobs: int | None, progress=None) -> Iterator[tuple[InputFile, str, Any]]:
+    """Read workbooks in parallel, yielding results as they come (in input order).
+
+    ``progress``: called with no argument after each file read (a bool is accepted and ignored).
+    """
     todo = [f for f in files if not f.outcome]
     jobs = max(1, jobs or os.cpu_count() or 1)
     tasks = [(f.path, f.shown) for f in todo]
@@ -134,7 +137,7 @@ def read_all(files: list[InputFile], jobs: int | None, progress: bool) -> Iterat
             results: Iterable = map(_read_task, tasks)
             for f, (kind, payload) in zip(todo, results):
                 advance()
-                yield f, kind, payload
+                yield f, kind, _coded(f, payload)
             return
         chunk = max(1, min(32, len(todo) // (jobs * 8) or 1))
         done = 0
@@ -143,7 +146,7 @@ def read_all(files: list[InputFile], jobs: int | None, progress: bool) -> Iterat
             for f, (kind, payload) in zip(todo, pool.map(_read_task, tasks, chunksize=chunk)):
                 done += 1
                 advance()
-                yield f, kind, payload
+                yield f, kind, _coded(f, payload)
         except BrokenProcessPool:
             # A worker died (a file crashed the spreadsheet library, or the system
             # killed it): read the rest one process per file, so only the file
@@ -155,9 +158,9 @@ def read_all(files: list[InputFile], jobs: int | None, progress: bool) -> Iterat
                         kind, payload = single.submit(_read_task, task).result()
                 except BrokenProcessPool:
                     kind, payload = UNREADABLE, ("读取该文件时读取进程意外退出（文件可能已损坏或过于复杂），"
-                                                 "请用 Excel 或 WPS 打开后重新保存再提交")
+                                                 "请用 Excel 或 WPS 打开后重新保存再提交", FileCode.DAMAGED.value)
                 advance()
-                yield f, kind, payload
+                yield f, kind, _coded(f, payload)
         except BaseException:
             # SIGTERM (raised as SystemExit), Ctrl-C or a consumer that stops early:
             # the queued files are not read, and the workers go with the run.
@@ -178,19 +181,18 @@ def _abandon(pool: ProcessPoolExecutor) -> None:
         proc.join(timeout=5)
 
 
-@contextlib.contextmanager
-def _progress(enabled: bool, total: int):
-    if not enabled or total == 0:
-        yield lambda: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+def _coded(f: InputFile, payload: Any) -> Any:
+    """A failure's (reason, code): the FileCode goes on the file (文件清单, check --json), the reason on."""
+    if isinstance(payload, tuple) and len(payload) == 2 and isinstance(payload[0], str):
+        f.code = payload[1]
+        return payload[0]
+    return payload
 
-    console = Console(stderr=True)
-    with Progress(TextColumn("读取填报表"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console, transient=False) as bar:
-        task = bar.add_task("read", total=total)
-        yield lambda: bar.advance(task)
+
+@contextlib.contextmanager
+def _progress(advance, total: int):
+    """The caller's ``advance()`` after each file (it draws the bar, app/present.py); anything else is silence."""
+    yield advance if callable(advance) and total else (lambda: None)
 
 
 def _recency(f: InputFile, rec: BranchRecord) -> tuple:

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from toolkit.errors import ToolkitError, UsageError
@@ -59,8 +60,11 @@ def _font_env(profile: Path) -> dict[str, str]:
     return env
 
 
-def convert_to_pdf(docx_paths, out_dir, *, timeout: float | None = None) -> list[Path]:
-    """Convert documents to PDFs named like them in ``out_dir``, in one soffice call."""
+def convert_to_pdf(docx_paths, out_dir, *, timeout: float | None = None, done=None) -> list[Path]:
+    """Convert documents to PDFs named like them in ``out_dir``, in one soffice call.
+
+    ``done()`` (optional) is called once per document as its PDF appears: the progress of a long call.
+    """
     paths = [Path(p) for p in docx_paths]
     if not paths:
         return []
@@ -79,8 +83,7 @@ def convert_to_pdf(docx_paths, out_dir, *, timeout: float | None = None) -> list
         cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                "--nolockcheck", "--convert-to", "pdf", "--outdir", str(staging), *map(str, paths)]
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=_font_env(profile),
-                                  stdin=subprocess.DEVNULL)
+            stderr = _run(cmd, timeout, _font_env(profile), profile, _Watch(staging, paths, done))
         except subprocess.TimeoutExpired as exc:
             raise PdfError(f"LibreOffice 转换 PDF 超时（{timeout:.0f} 秒），已停止。"
                            f"请关闭正在运行的 LibreOffice 后重试。") from exc
@@ -89,7 +92,7 @@ def convert_to_pdf(docx_paths, out_dir, *, timeout: float | None = None) -> list
         missing = [p.name for p in paths
                    if not (staging / f"{p.stem}.pdf").is_file() or (staging / f"{p.stem}.pdf").stat().st_size == 0]
         if missing:
-            detail = (proc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+            detail = stderr.decode("utf-8", "replace").strip().splitlines()
             hint = f"（LibreOffice 输出：{detail[-1][:200]}）" if detail else ""
             raise PdfError(f"LibreOffice 没有生成以下文件的 PDF：{'、'.join(missing)}{hint}。"
                            f"请确认文件能在 Word/WPS 中正常打开。")
@@ -104,3 +107,39 @@ def convert_to_pdf(docx_paths, out_dir, *, timeout: float | None = None) -> list
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(profile, ignore_errors=True)
+
+
+class _Watch:
+    """Calls ``done()`` once for each expected PDF that has appeared in the staging folder."""
+
+    def __init__(self, staging: Path, paths: list[Path], done):
+        self.pending = [staging / f"{p.stem}.pdf" for p in paths] if done else []
+        self.done = done
+
+    def __call__(self) -> None:
+        for pdf in [p for p in self.pending if p.exists()]:
+            self.pending.remove(pdf)
+            self.done()
+
+
+def _run(cmd: list[str], timeout: float, env: dict[str, str], profile: Path, watch: _Watch) -> bytes:
+    """soffice to completion (killed after ``timeout``), telling ``watch`` as it goes; its stderr."""
+    log = profile / "soffice.err"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    proc.wait(timeout=0.2)
+                    break
+                except subprocess.TimeoutExpired:
+                    if time.monotonic() > deadline:
+                        raise subprocess.TimeoutExpired(cmd, timeout) from None
+                    watch()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    watch()
+    return log.read_bytes()

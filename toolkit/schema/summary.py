@@ -108,6 +108,8 @@ FILES = SummarySheet("文件清单", (
     Column("n", "序号", 6), Column("shown", "文件", 50), Column("outcome", "结果", 9), Column("reason", "说明", 60),
     Column("org_name", "党组织名称", 20), Column("branch_id", "支部编号", 10), Column("kb", "大小(KB)", 9),
     Column("mtime", "修改时间", 17),
+    # the FileCode of a file that gave no data (docs/异常文件.md), for machines; the reason says it in words
+    Column("code", "代码", 18),
 ))
 
 ISSUES = SummarySheet("校验问题", (

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from toolkit.branch.validate import check_file, counts, unreadable_report
 from toolkit.errors import InputError, Report, UsageError, WorkbookError
+from toolkit.workflows.steps import steps
 from toolkit.writers.render import TemplateCheck, check_template, meeting_kind, render_branch, resolve_templates
 
 __all__ = [
@@ -84,16 +85,23 @@ def _workbooks(paths: list[str | os.PathLike], result: CheckResult) -> list[Path
     return files
 
 
-def check_paths(paths: list[str | os.PathLike], previous_cycle: list[str | os.PathLike] | None = None) -> CheckResult:
-    """Check files; folders are searched for workbooks. ``previous_cycle``: last cycle's materials, for repeats."""
+def check_paths(paths: list[str | os.PathLike], previous_cycle: list[str | os.PathLike] | None = None,
+                progress=None) -> CheckResult:
+    """Check files; folders are searched for workbooks. ``previous_cycle``: last cycle's materials, for repeats.
+
+    ``progress`` is told each file checked (workflows/steps.py).
+    """
     last_cycle = None
     if previous_cycle:
         from toolkit.committee.previous import load_previous
 
         last_cycle = load_previous(previous_cycle)
     result = CheckResult()
-    for f in _workbooks(paths, result):
-        result.files.append(check_workbook(f, last_cycle))
+    files = _workbooks(paths, result)
+    with steps(progress)("检查填报表", len(files)) as advance:
+        for f in files:
+            result.files.append(check_workbook(f, last_cycle))
+            advance()
     return result
 
 
@@ -123,52 +131,63 @@ class RenderResult:
 
 
 def render_workbook(path: str | os.PathLike, out_dir: str | os.PathLike, *, pdf: bool = False,
-                    templates: str | os.PathLike | None = None) -> RenderResult:
-    """Check a branch workbook, then write its documents (and PDFs). Nothing is written on errors."""
+                    templates: str | os.PathLike | None = None, progress=None) -> RenderResult:
+    """Check a branch workbook, then write its documents (and PDFs). Nothing is written on errors.
+
+    ``progress`` is told each step (workflows/steps.py).
+    """
+    progress = steps(progress)
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"找不到文件：{path}")
     resolve_templates(templates)  # a missing or empty template folder is a usage error before any reading
-    branch, report = check_file(path)
+    with progress("检查填报表"):
+        branch, report = check_file(path)
     if not report.ok:
         raise WorkbookHasErrors(report)
     _, _, builtin = resolve_templates(templates, meeting_kind(branch).documents)
     from toolkit.writers.paperwork import render_paperwork
 
-    docs = render_branch(branch, out_dir, templates=templates)
-    more = render_paperwork(branch, out_dir, templates=templates)
+    with progress("生成情况报告、对照检查材料、整改清单"):
+        docs = render_branch(branch, out_dir, templates=templates)
+    with progress("生成会议的其他材料和个人材料"):
+        more = render_paperwork(branch, out_dir, templates=templates)
     result = RenderResult(path=path, report=report, docx=docs, paperwork=more.docx,
                           builtin=builtin if templates is not None else [], figures=counts(branch),
                           skipped=more.skipped)
     if pdf:
-        result.pdf = _pdfs(result.written)
+        result.pdf = _pdfs(result.written, progress)
     return result
 
 
-def _pdfs(docs: list[Path]) -> list[Path]:
+def _pdfs(docs: list[Path], progress) -> list[Path]:
     """Each document's PDF beside it: one soffice call per folder (个人材料/ holds the members')."""
     from toolkit.io.pdf import convert_to_pdf
 
     by_folder: dict[Path, list[Path]] = {}
     for d in docs:
         by_folder.setdefault(d.parent, []).append(d)
-    return [pdf for folder, group in by_folder.items() for pdf in convert_to_pdf(group, folder)]
+    with progress("转换 PDF", len(docs)) as advance:
+        return [pdf for folder, group in by_folder.items() for pdf in convert_to_pdf(group, folder, done=advance)]
 
 
 def render_progress_report(path: str | os.PathLike, out_dir: str | os.PathLike, as_of: dt.date, *,
-                           pdf: bool = False, templates: str | os.PathLike | None = None) -> RenderResult:
+                           pdf: bool = False, templates: str | os.PathLike | None = None,
+                           progress=None) -> RenderResult:
     """Check a branch workbook, then write its 整改落实情况报告 as of ``as_of``."""
     from toolkit.writers.paperwork import render_progress
 
+    progress = steps(progress)
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"找不到文件：{path}")
-    branch, report = check_file(path)
+    with progress("检查填报表"):
+        branch, report = check_file(path)
     if not report.ok:
         raise WorkbookHasErrors(report)
     written = render_progress(branch, out_dir, as_of, templates=templates)
     result = RenderResult(path=path, report=report, paperwork=written.docx, figures=counts(branch),
                           skipped=written.skipped)
     if pdf:
-        result.pdf = _pdfs(result.written)
+        result.pdf = _pdfs(result.written, progress)
     return result

@@ -19,19 +19,21 @@ from toolkit.committee.model import BranchRecord, CollectResult, InputFile, Lowe
 from toolkit.errors import ToolkitError, UsageError
 from toolkit.io.fsutil import note_written
 from toolkit.io.inputs import ScratchDir, classify_by_name, gather
+from toolkit.workflows.steps import steps
 
 
 def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
             cycle: str | os.PathLike | None = None, as_of: dt.date | None = None, pdf: bool = False,
             jobs: int | None = None, previous: str | os.PathLike | None = None,
             previous_cycle: Iterable[str | os.PathLike] | None = None,
-            progress: bool = True, book: bool = False) -> CollectResult:
+            progress=None, book: bool = False) -> CollectResult:
     """Read every returned workbook and write 汇总表.xlsx and 汇总报告.docx into out_dir.
 
     ``previous`` is last run's 汇总表.xlsx: the committee's own columns
     (党委销号, 备注) are carried over from it. ``previous_cycle`` is the last
     cycle's workbooks or 汇总表: problems repeating one of them are flagged.
     ``book`` also writes 情况报告汇编.docx, every usable branch's 情况报告 in one book.
+    ``progress`` is told each step (reading, each document, the PDFs; workflows/steps.py).
     """
     from toolkit.io.fsutil import ensure_dir
 
@@ -39,6 +41,7 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
     if not paths:
         raise UsageError("请指定要汇总的文件夹或压缩包")
     as_of = as_of or dt.date.today()
+    progress = steps(progress)
     out_dir = ensure_dir(out_dir)
     loaded = None
     if cycle is not None:
@@ -57,31 +60,33 @@ def collect(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, *,
     timings = {"read": time.perf_counter() - clock}
     result = assemble(files, read, loaded, as_of, summaries)
     try:
-        _write_documents(result, out_dir, previous, timings)
+        _write_documents(result, out_dir, previous, timings, progress)
         if book:
-            _write_book(result, out_dir, jobs, timings)
+            with progress("合成情况报告汇编"):
+                _write_book(result, out_dir, jobs, timings)
     finally:
         workdir.cleanup()
     if pdf:
-        _write_pdfs(result, out_dir, timings)
+        _write_pdfs(result, out_dir, timings, progress)
     result.timings = timings
     return result
 
 
-def _read(paths: list, tmp: Path, jobs: int | None, progress: bool):
+def _read(paths: list, tmp: Path, jobs: int | None, progress):
     """Every input: branch workbooks as records, lower committees' 汇总表 as LowerSummary."""
     files = gather(paths, tmp)
     for f in files:
         classify_by_name(f)
     read: list[tuple[InputFile, BranchRecord]] = []
     summaries: list[tuple[InputFile, LowerSummary]] = []
-    for f, kind, payload in read_all(files, jobs, progress):
-        if kind == "ok":
-            read.append((f, payload))
-        elif kind == "summary":
-            summaries.append((f, payload))
-        else:
-            f.outcome, f.reason = kind, payload
+    with progress("读取填报表", sum(1 for f in files if not f.outcome)) as advance:
+        for f, kind, payload in read_all(files, jobs, advance):
+            if kind == "ok":
+                read.append((f, payload))
+            elif kind == "summary":
+                summaries.append((f, payload))
+            else:
+                f.outcome, f.reason = kind, payload
     return files, read, summaries
 
 
@@ -97,7 +102,7 @@ def _flag_repeats(records: list[BranchRecord], previous_cycle) -> None:
         rec.counts["重复问题"] = len(flags.get(n, ()))
 
 
-def _write_documents(result: CollectResult, out_dir: Path, previous, timings: dict[str, float]) -> None:
+def _write_documents(result: CollectResult, out_dir: Path, previous, timings: dict[str, float], progress) -> None:
     from toolkit.committee.marks import ledger_marks
     from toolkit.writers.appraisal import write_for_collect
     from toolkit.writers.consolidate import write_summary
@@ -109,12 +114,14 @@ def _write_documents(result: CollectResult, out_dir: Path, previous, timings: di
     # The committee's marks from the last 汇总表, matched to measures by branch,
     # 问题编号 and text (marks.py), never by row position.
     marks = ledger_marks(result, previous) if previous else None
-    result.summary_path = write_summary(result, out_dir / "汇总表.xlsx", marks=marks)
+    with progress("写出汇总表"):
+        result.summary_path = write_summary(result, out_dir / "汇总表.xlsx", marks=marks)
     timings["summary"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    result.report_path = report.result()
-    note_written(result.report_path)  # written by the forked child: the parent's run never saw it
-    result.appraisal_path = write_for_collect(result, out_dir)
+    with progress("写出汇总报告"):
+        result.report_path = report.result()
+        note_written(result.report_path)  # written by the forked child: the parent's run never saw it
+        result.appraisal_path = write_for_collect(result, out_dir)
     timings["report"] = time.perf_counter() - clock
 
 
@@ -126,7 +133,7 @@ def _write_book(result: CollectResult, out_dir: Path, jobs: int | None, timings:
     timings["book"] = time.perf_counter() - clock
 
 
-def _write_pdfs(result: CollectResult, out_dir: Path, timings: dict[str, float]) -> None:
+def _write_pdfs(result: CollectResult, out_dir: Path, timings: dict[str, float], progress) -> None:
     from toolkit.io.pdf import convert_to_pdf
 
     clock = time.perf_counter()
@@ -136,7 +143,8 @@ def _write_pdfs(result: CollectResult, out_dir: Path, timings: dict[str, float])
 
         docs.append(result.book.path)
         timeout = pdf_timeout(len(result.branches))
-    result.pdf_paths = list(convert_to_pdf(docs, out_dir, timeout=timeout))
+    with progress("转换 PDF", len(docs)) as advance:
+        result.pdf_paths = list(convert_to_pdf(docs, out_dir, timeout=timeout, done=advance))
     if result.book:
         result.book.pdf = result.pdf_paths[-1]
     timings["pdf"] = time.perf_counter() - clock

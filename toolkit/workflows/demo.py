@@ -23,6 +23,7 @@ from toolkit.io.fsutil import ensure_dir, inside, safe_filename
 from toolkit.schema.content import Content
 from toolkit.schema.workbooks import BRANCH_SHEETS, CYCLE_BRANCHES, CYCLE_MEMBERS, CYCLE_SETTINGS, INFO
 from toolkit.workflows.distribute import distribute
+from toolkit.workflows.steps import steps
 from toolkit.writers.workbook import from_headers, write_branch_workbook, write_cycle_workbook
 
 Say = Callable[[str], None]
@@ -79,8 +80,11 @@ class DemoResult:
 
 
 def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
-             progress: bool = True) -> int:
-    """Run the sample cycle end to end, telling ``say`` what happens. Returns the exit status."""
+             progress=None) -> int:
+    """Run the sample cycle end to end, telling ``say`` what happens. Returns the exit status.
+
+    ``progress`` is told the long steps (workflows/steps.py); ``say`` the results.
+    """
     from toolkit.branch.validate import check_file, counts
     from toolkit.workflows.collect import collect
     from toolkit.writers.paperwork import render_paperwork
@@ -92,7 +96,7 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
     write_cycle_workbook(result.cycle, cycle_content())
     cycle = load_cycle(result.cycle)
 
-    result.distributed = distribute(result.cycle, out / DISTRIBUTED).written
+    result.distributed = distribute(result.cycle, out / DISTRIBUTED, progress=progress).written
     say(f"【2】下发 {len(result.distributed)} 个支部填报表（已预填支部名称、编号和党员名单）：{out / DISTRIBUTED}")
 
     returned_dir = ensure_dir(out / RETURNED)
@@ -124,7 +128,8 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
     if pdf and result.documents:
         from toolkit.io.pdf import convert_to_pdf
 
-        result.documents.extend(convert_to_pdf(result.documents, out / DOCUMENTS / "PDF"))
+        with steps(progress)("转换 PDF", len(result.documents)) as advance:
+            result.documents.extend(convert_to_pdf(result.documents, out / DOCUMENTS / "PDF", done=advance))
 
     as_of = as_of_date(cycle.info)
     say(f"【5】党委回收汇总（统计截至 {as_of.isoformat()}）：")

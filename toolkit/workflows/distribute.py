@@ -18,6 +18,7 @@ from toolkit.committee.notice import notice_context
 from toolkit.committee.rollup import is_lower_row
 from toolkit.io.fsutil import ensure_dir, inside, safe_filename
 from toolkit.schema.content import Content
+from toolkit.workflows.steps import steps
 from toolkit.writers.paperwork import write_notice
 from toolkit.writers.workbook import MacroParts, write_branch_workbook, write_cycle_workbook
 
@@ -79,14 +80,14 @@ def _unique_stem(stem: str, branch_id: str, used: set[str]) -> str:
 
 
 def distribute(cycle_path: str | os.PathLike, out_dir: str | os.PathLike, *, macro: bool = False,
-               launcher: bool = False, today: dt.date | None = None) -> DistributeResult:
+               launcher: bool = False, today: dt.date | None = None, progress=None) -> DistributeResult:
     """One workbook per 支部名册 row: DIR/<党组织名称>.xlsx (.xlsm with ``macro``).
 
     Two branches whose names give the same file name (after making the name
     safe, or differing only in case or full/half width) both get a workbook:
     the later one's name carries its 支部编号 (or a number) and is listed in
     ``renamed``. ``launcher`` adds the drag-and-drop 生成材料.cmd for WPS and
-    LibreOffice users.
+    LibreOffice users. ``progress`` is told each workbook written (workflows/steps.py).
     """
     cycle = load_cycle(cycle_path)
     out_dir = ensure_dir(out_dir)
@@ -94,18 +95,10 @@ def distribute(cycle_path: str | os.PathLike, out_dir: str | os.PathLike, *, mac
     suffix = ".xlsm" if macro else ".xlsx"
     result = DistributeResult()
     used: set[str] = set()
-    for branch in cycle.branches:
-        if is_lower_row(branch):  # a 党委/党总支 runs the same cycle with its own branches
-            result.written.append(_lower_cycle(cycle, branch, out_dir, used))
-            continue
-        first = safe_filename(branch["org_name"])
-        stem = _unique_stem(first, branch.get("branch_id") or "", used)
-        used.add(_name_key(stem))
-        target = inside(out_dir, stem + suffix)
-        write_branch_workbook(target, branch_content(cycle, branch), macro=parts)
-        result.written.append(target)
-        if stem != first:
-            result.renamed.append((branch["org_name"], target))
+    with steps(progress)("写出支部填报表", len(cycle.branches)) as advance:
+        for branch in cycle.branches:
+            _distribute_one(cycle, branch, out_dir, parts, suffix, used, result)
+            advance()
     result.notice = write_notice(notice_context(cycle, today or dt.date.today()), out_dir)
     if launcher:
         from toolkit.writers.excel_build import write_launchers
@@ -113,6 +106,21 @@ def distribute(cycle_path: str | os.PathLike, out_dir: str | os.PathLike, *, mac
         write_launchers(out_dir, (LAUNCHER,))
         result.launcher = out_dir / LAUNCHER
     return result
+
+
+def _distribute_one(cycle, branch: dict, out_dir: Path, parts, suffix: str, used: set[str],
+                    result: DistributeResult) -> None:
+    if is_lower_row(branch):  # a 党委/党总支 runs the same cycle with its own branches
+        result.written.append(_lower_cycle(cycle, branch, out_dir, used))
+        return
+    first = safe_filename(branch["org_name"])
+    stem = _unique_stem(first, branch.get("branch_id") or "", used)
+    used.add(_name_key(stem))
+    target = inside(out_dir, stem + suffix)
+    write_branch_workbook(target, branch_content(cycle, branch), macro=parts)
+    result.written.append(target)
+    if stem != first:
+        result.renamed.append((branch["org_name"], target))
 
 
 def _lower_cycle(cycle, row: dict, out_dir: Path, used: set[str]) -> Path:

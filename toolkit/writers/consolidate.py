@@ -680,6 +680,7 @@ def _files(ws, result: CollectResult, fmt: _Fmt) -> None:
         ws.write_number(r, 6, round(f.size / 1024, 1), fmt.kb)
         if f.mtime:
             ws.write_string(r, 7, dt.datetime.fromtimestamp(f.mtime).strftime("%Y-%m-%d %H:%M"), fmt.text)
+        _put(ws, r, FILES.index("code"), f.code, fmt)
 
 
 def _record_issues(ws, r: int, shown: str, rec: BranchRecord, fmt: _Fmt) -> int:
