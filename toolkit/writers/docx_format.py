@@ -17,6 +17,7 @@ Chinese text in the theme's default font whatever the Latin font says.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 
@@ -27,7 +28,11 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
+from docx.section import Section
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+from lxml import etree
 
 # Page (GB/T 9704-2012 §5.2): A4, 版心 156 × 225 mm.
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
@@ -415,17 +420,43 @@ def finish_document(doc, *, author: str = "", title: str | None = None,
     ``title`` defaults to the text of the first 公文标题 paragraph; ``author`` is
     the 党组织 the document speaks for; ``created`` defaults to now.
     """
-    set_properties(doc, title=_title_text(doc) if title is None else title, author=author,
-                   created=created)
-    place_signature(doc)
+    ids = style_ids(doc.styles.element)
+    finish_parts(doc.element, doc.core_properties, ids, author=author, title=title, created=created)
+
+
+def style_ids(styles_element) -> dict[str, str]:
+    """{style name: style id} of a styles part (python-docx's lookup, without its objects)."""
+    out = {}
+    for s in styles_element.iterchildren(qn("w:style")):
+        name = s.find(qn("w:name"))
+        if name is not None:
+            out.setdefault(name.get(qn("w:val")), s.get(qn("w:styleId")))
+    return out
+
+
+def finish_parts(document_element, core_properties, ids: dict[str, str], *, author: str = "",
+                 title: str | None = None, created: dt.datetime | None = None) -> None:
+    """``finish_document`` on the parts themselves: the document element and its core properties.
+
+    The render engine fills templates without a python-docx ``Document`` (opening
+    one per file was most of a render's time); it finishes them through this.
+    """
+    body = document_element.find(qn("w:body"))
+    if title is None:
+        title = _title_text(body, ids.get(STYLE.title))
+    _set_core(core_properties, title=title, author=author, created=created)
+    _place_signature(body, ids.get(STYLE.signature))
 
 
 def set_properties(doc, *, title: str, author: str, created: dt.datetime | None = None) -> None:
     """The document's own properties, not python-docx's ("python-docx", 2013)."""
+    _set_core(doc.core_properties, title=title, author=author, created=created)
+
+
+def _set_core(props, *, title: str, author: str, created: dt.datetime | None = None) -> None:
     when = created or dt.datetime.now(dt.UTC)
     if when.tzinfo is not None:  # python-docx writes the value as UTC ("…Z")
         when = when.astimezone(dt.UTC).replace(tzinfo=None)
-    props = doc.core_properties
     props.title = title
     props.author = author
     props.last_modified_by = author
@@ -436,14 +467,14 @@ def set_properties(doc, *, title: str, author: str, created: dt.datetime | None 
     props.revision = 1
 
 
-def _title_text(doc) -> str:
-    try:
-        title_id = doc.styles[STYLE.title].style_id
-    except KeyError:
+def _title_text(body, title_id: str | None) -> str:
+    if title_id is None or body is None:
         return ""
-    for para in doc.paragraphs:
-        if para._p.style == title_id and para.text.strip():
-            return "".join(para.text.split())
+    for p in body.iterchildren(qn("w:p")):
+        if _style_of(p) == title_id:
+            text = "".join(Paragraph(p, None).text.split())
+            if text:
+                return text
     return ""
 
 
@@ -463,19 +494,39 @@ def place_signature(doc) -> None:
     whatever the lengths. The 落款 also keeps with the last lines above it, so
     it never stands alone at the top of a page.
     """
-    paras = doc.paragraphs
-    try:  # by style id: resolving every paragraph's style object was most of a render's time
-        sig_id = doc.styles[STYLE.signature].style_id
-    except KeyError:
-        return
-    sig = [i for i, p in enumerate(paras) if p._p.style == sig_id]
-    if len(sig) < 2 or sig[1] != sig[0] + 1:
-        return
-    org, date = paras[sig[0]], paras[sig[0] + 1]
-    section = doc.sections[-1]
+    _place_signature(doc.element.body, style_ids(doc.styles.element).get(STYLE.signature))
+
+
+@functools.lru_cache(maxsize=32)
+def _grid(sect_pr: bytes) -> tuple[int, float]:
+    """(character cells a line holds, cell width in pt) of a section, by its XML (the same for every file)."""
+    section = Section(parse_xml(sect_pr), None)
     width_pt = (section.page_width - section.left_margin - section.right_margin) / 12700
     pitch = CHAR_PITCH_PT if section.orientation == 0 else SIZE_BODY.pt
-    cells = int(width_pt // pitch)
+    return int(width_pt // pitch), pitch
+
+
+_P_STYLE = f"{qn('w:pPr')}/{qn('w:pStyle')}"
+
+
+def _style_of(p) -> str | None:
+    """A paragraph's style id (CT_P.style, without python-docx's element lookups)."""
+    node = p.find(_P_STYLE)
+    return None if node is None else node.get(qn("w:val"))
+
+
+def _place_signature(body, sig_id: str | None) -> None:
+    if sig_id is None or body is None:
+        return
+    paras = list(body.iterchildren(qn("w:p")))
+    sig = [i for i, p in enumerate(paras) if _style_of(p) == sig_id]
+    if len(sig) < 2 or sig[1] != sig[0] + 1:
+        return
+    org, date = Paragraph(paras[sig[0]], None), Paragraph(paras[sig[0] + 1], None)
+    sect_prs = body.xpath("./w:p/w:pPr/w:sectPr | ./w:sectPr")
+    if not sect_prs:
+        return
+    cells, pitch = _grid(etree.tostring(sect_prs[-1]))
     o, d = text_width_chars(org.text.strip()), text_width_chars(date.text.strip())
     org_left = max(0.0, min(cells - 2 - o, cells - 4 - d))
     for para, left in ((org, org_left), (date, org_left + 2)):

@@ -41,6 +41,7 @@ from toolkit.io.fsutil import atomic_path, ensure_dir, inside, safe_filename
 from toolkit.schema.leadership_variables import LEADERSHIP_PROVIDED, leadership_example_context
 from toolkit.schema.meeting_kinds import BRANCH_DOCUMENTS, Document, MeetingKind, all_templates, kind_of
 from toolkit.schema.variables import ALL_PROVIDED, example_context
+from toolkit.writers.docx_engine import CompiledTemplate, compile_template, render_compiled
 from toolkit.writers.docx_format import finish_document
 
 
@@ -192,6 +193,18 @@ def _refuse_external(name: str, rels: bytes) -> None:
                             f"请在 Word 中把图片等内容直接插入文档，不要使用“链接到文件”")
 
 
+_COMPILED: dict[str, tuple[int, CompiledTemplate | None]] = {}
+
+
+def _compiled(template: Path, data: bytes) -> CompiledTemplate | None:
+    """The template parsed and compiled once per process (per content: an edited file is read again)."""
+    key = str(template)
+    hit = _COMPILED.get(key)
+    if hit is None or hit[0] != hash(data):
+        hit = _COMPILED[key] = (hash(data), compile_template(data, jinja_env()))
+    return hit[1]
+
+
 def render_docx(template: Path, context: dict[str, Any], out: Path) -> None:
     """Render one template into ``out`` (in this process: only for trusted templates)."""
     global _TEMPLATE_CLASS
@@ -199,12 +212,18 @@ def render_docx(template: Path, context: dict[str, Any], out: Path) -> None:
         _TEMPLATE_CLASS = _docx_template_class()
     name = template.name
     data = _template_bytes(template)
-    rendered = io.BytesIO()
+    author = str(context.get("org") or "")
     try:
-        tpl = _TEMPLATE_CLASS(io.BytesIO(data))
-        tpl.render(context, jinja_env=jinja_env())
-        finish_document(tpl.docx, author=str(context.get("org") or ""))
-        tpl.save(rendered)
+        compiled = _compiled(template, data)
+        if compiled is not None:
+            result = render_compiled(compiled, context, author=author)
+        else:  # a template the engine does not fill the way docxtpl does: docxtpl itself
+            rendered = io.BytesIO()
+            tpl = _TEMPLATE_CLASS(io.BytesIO(data))
+            tpl.render(context, jinja_env=jinja_env())
+            finish_document(tpl.docx, author=author)
+            tpl.save(rendered)
+            result = rendered.getvalue()
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"模板“{name}”含有不允许执行的代码（{exc}），已拒绝生成。"
                             f"模板中只能使用变量说明中列出的变量。") from exc
@@ -225,7 +244,7 @@ def render_docx(template: Path, context: dict[str, Any], out: Path) -> None:
         raise TemplateError(f"模板“{name}”生成时出错：{type(exc).__name__}: {exc}") from exc
     # Written outside the template's error handling: a full disk is the disk's fault, not the
     # template's (atomic_path turns it into a message and removes the partial file).
-    Path(out).write_bytes(rendered.getvalue())
+    Path(out).write_bytes(result)
 
 
 def _undefined_text(message: str) -> str:
