@@ -61,6 +61,7 @@ class CompiledTemplate:
     encodings: dict[str, str]
     core: bytes  # docProps/core.xml as the template has it
     style_ids: dict[str, str]  # {style name: style id}
+    core_skeleton: bytes | None = None  # core.xml with marks for the title, author and time
 
 
 def _prepare(src: str) -> str:
@@ -77,6 +78,35 @@ def _finish_xml(helper, xml: str) -> str:
     return xml
 
 
+def _supported(blobs: dict[str, bytes]) -> bool:
+    """Whether the engine fills this package exactly as docxtpl would."""
+    if DOCUMENT not in blobs or CORE not in blobs or b"{" in blobs[CORE] or "word/styles.xml" not in blobs:
+        return False
+    return not any(  # markup in a part docxtpl renders but this engine copies
+        name not in (DOCUMENT, CORE) and not _RENDERED_PART.fullmatch(name) and name.endswith(".xml")
+        and b"{" in blob and _MARKUP.search(blob.decode("utf-8", "replace"))
+        for name, blob in blobs.items())
+
+
+def _other_parts(helper, names: list[str], blobs: dict[str, bytes], env) -> tuple[dict[str, Any], dict[str, str]]:
+    """The headers, footers and footnotes holding markup, prepared as docxtpl prepares them, compiled."""
+    from docx.oxml.parser import parse_xml
+
+    parts, encodings = {}, {}
+    for name in names:
+        if not _RENDERED_PART.fullmatch(name) or not _MARKUP.search(blobs[name].decode("utf-8", "replace")):
+            continue
+        if name.startswith("word/footnotes"):  # docxtpl renders footnotes from the stored text
+            src = blobs[name].decode("utf-8")
+            encodings[name] = "utf-8"
+        else:
+            src = etree.tostring(parse_xml(blobs[name]), encoding="unicode", pretty_print=False)
+            m = re.match(r'<\?xml[^\?]+\bencoding="([^"]+)"', src, re.I)
+            encodings[name] = m.group(1) if m else "utf-8"
+        parts[name] = env.from_string(_prepare(helper.patch_xml(src)))
+    return parts, encodings
+
+
 def compile_template(data: bytes, env) -> CompiledTemplate | None:
     """The template in a form to render many times; None when docxtpl must render it."""
     from docx.oxml.parser import parse_xml
@@ -87,13 +117,8 @@ def compile_template(data: bytes, env) -> CompiledTemplate | None:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         infos = zf.infolist()
         blobs = {i.filename: zf.read(i) for i in infos}
-    names = [i.filename for i in infos]
-    if DOCUMENT not in blobs or CORE not in blobs or b"{" in blobs[CORE] or "word/styles.xml" not in blobs:
+    if not _supported(blobs):
         return None
-    for name, blob in blobs.items():
-        if name not in (DOCUMENT, CORE) and not _RENDERED_PART.fullmatch(name) and b"{" in blob \
-                and name.endswith(".xml") and _MARKUP.search(blob.decode("utf-8", "replace")):
-            return None  # markup docxtpl leaves alone would be left alone here too, but be safe
     root = parse_xml(blobs[DOCUMENT])
     body = root.find(f"{{{W_NS}}}body")
     if body is None:
@@ -102,18 +127,7 @@ def compile_template(data: bytes, env) -> CompiledTemplate | None:
     placeholder = etree.Element(f"{{{W_NS}}}{_PLACEHOLDER}")
     root.replace(body, placeholder)
     shell = etree.tostring(root, encoding="UTF-8", standalone=True)
-    parts, encodings = {}, {}
-    for name in names:
-        if not _RENDERED_PART.fullmatch(name) or not _MARKUP.search(blobs[name].decode("utf-8", "replace")):
-            continue
-        if name.startswith("word/footnotes"):
-            src = blobs[name].decode("utf-8")
-            encodings[name] = "utf-8"
-        else:
-            src = etree.tostring(parse_xml(blobs[name]), encoding="unicode", pretty_print=False)
-            m = re.match(r'<\?xml[^\?]+\bencoding="([^"]+)"', src, re.I)
-            encodings[name] = m.group(1) if m else "utf-8"
-        parts[name] = env.from_string(_prepare(helper.patch_xml(src)))
+    parts, encodings = _other_parts(helper, [i.filename for i in infos], blobs, env)
     prefix = io.BytesIO()
     with zipfile.ZipFile(prefix, "w", zipfile.ZIP_DEFLATED) as out:
         for info in infos:
@@ -153,17 +167,53 @@ def _fix_tables(xml: str):
     return tree
 
 
+# The core properties of a filled document differ only in its title, author and time: they are
+# written once per template with these marks and the values put in per file.
+_TITLE_MARK, _AUTHOR_MARK = "\ue000title\ue000", "\ue000author\ue000"
+_TIME_MARK = dt.datetime(1901, 2, 3, 4, 5, 6)
+_NOT_PLAIN = re.compile("[\x00-\x1f\ud800-\udfff\ue000\ufffe\uffff]")
+
+
+def _core_properties(blob: bytes, *, title: str, author: str, created: dt.datetime | None):
+    """docxtpl's render_properties (each string property written back), then finish_document's values."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.parts.coreprops import CorePropertiesPart
+
+    from toolkit.writers.docx_format import set_core_properties
+
+    core = CorePropertiesPart.load(PackURI("/" + CORE), "", blob, None)
+    props = core.core_properties
+    for name in ("author", "comments", "identifier", "language", "subject", "title"):
+        setattr(props, name, getattr(props, name))
+    set_core_properties(props, title=title, author=author, created=created)
+    return etree.tostring(core.element, encoding="UTF-8", standalone=True)
+
+
+def _escape(text: str) -> bytes:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
+
+
+def _core_xml(tpl: CompiledTemplate, title: str, author: str, created: dt.datetime | None) -> bytes:
+    from toolkit.writers.docx_format import utc_naive
+
+    if _NOT_PLAIN.search(title) or _NOT_PLAIN.search(author):  # python-docx decides what such text becomes
+        return _core_properties(tpl.core, title=title, author=author, created=created)
+    if tpl.core_skeleton is None:
+        tpl.core_skeleton = _core_properties(tpl.core, title=_TITLE_MARK, author=_AUTHOR_MARK, created=_TIME_MARK)
+    stamp = utc_naive(created).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return (tpl.core_skeleton.replace(_TIME_MARK.strftime("%Y-%m-%dT%H:%M:%SZ").encode(), stamp)
+            .replace(_TITLE_MARK.encode(), _escape(title)).replace(_AUTHOR_MARK.encode(), _escape(author)))
+
+
 _WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 
 
 def render_compiled(tpl: CompiledTemplate, context: dict[str, Any], *, author: str,
                     created: dt.datetime | None = None) -> bytes:
     """The filled document's bytes (.docx)."""
-    from docx.opc.packuri import PackURI
-    from docx.opc.parts.coreprops import CorePropertiesPart
     from docx.oxml.parser import parse_xml
 
-    from toolkit.writers.docx_format import finish_parts
+    from toolkit.writers.docx_format import finish_body
 
     helper = _helper()
     tree = _fix_tables(_finish_xml(helper, tpl.body.render(context)))
@@ -171,18 +221,19 @@ def render_compiled(tpl: CompiledTemplate, context: dict[str, Any], *, author: s
         elt.attrib["id"] = str(index)
     root = parse_xml(tpl.shell)
     root.replace(root.find(f"{{{W_NS}}}{_PLACEHOLDER}"), tree)
-    rendered = {name: _finish_xml(helper, part.render(context)).encode(tpl.encodings[name])
-                for name, part in tpl.parts.items()}
-    core = CorePropertiesPart.load(PackURI("/" + CORE), "", tpl.core, None)
-    props = core.core_properties
-    for name in ("author", "comments", "identifier", "language", "subject", "title"):
-        setattr(props, name, getattr(props, name))  # docxtpl's render_properties writes each back
-    finish_parts(root, props, tpl.style_ids, author=author, created=created)
+    rendered = {}
+    for name, part in tpl.parts.items():
+        blob = _finish_xml(helper, part.render(context)).encode(tpl.encodings[name])
+        if not name.startswith("word/footnotes"):  # a header or footer: saved as python-docx saves an XML part
+            blob = etree.tostring(parse_xml(blob), encoding="UTF-8", standalone=True)
+        rendered[name] = blob
+    title = finish_body(root, tpl.style_ids)
+    core = _core_xml(tpl, title, author, created)
     out = io.BytesIO(tpl.prefix)
     out.seek(0, io.SEEK_END)
     with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(DOCUMENT, etree.tostring(root, encoding="UTF-8", standalone=True))
         for name, blob in rendered.items():
             zf.writestr(name, blob)
-        zf.writestr(CORE, etree.tostring(core.element, encoding="UTF-8", standalone=True))
+        zf.writestr(CORE, core)
     return out.getvalue()

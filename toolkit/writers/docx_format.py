@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -30,7 +31,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.section import Section
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
@@ -441,22 +442,33 @@ def finish_parts(document_element, core_properties, ids: dict[str, str], *, auth
     The render engine fills templates without a python-docx ``Document`` (opening
     one per file was most of a render's time); it finishes them through this.
     """
+    found = finish_body(document_element, ids)
+    set_core_properties(core_properties, title=found if title is None else title, author=author, created=created)
+
+
+def finish_body(document_element, ids: dict[str, str]) -> str:
+    """Lay out the 落款 of a filled document; its title (the first 公文标题 paragraph's text)."""
     body = document_element.find(qn("w:body"))
-    if title is None:
-        title = _title_text(body, ids.get(STYLE.title))
-    _set_core(core_properties, title=title, author=author, created=created)
+    title = _title_text(body, ids.get(STYLE.title))
     _place_signature(body, ids.get(STYLE.signature))
+    return title
 
 
 def set_properties(doc, *, title: str, author: str, created: dt.datetime | None = None) -> None:
     """The document's own properties, not python-docx's ("python-docx", 2013)."""
-    _set_core(doc.core_properties, title=title, author=author, created=created)
+    set_core_properties(doc.core_properties, title=title, author=author, created=created)
 
 
-def _set_core(props, *, title: str, author: str, created: dt.datetime | None = None) -> None:
+def utc_naive(created: dt.datetime | None = None) -> dt.datetime:
+    """The time a document is stamped with: ``created`` or now, in UTC without a zone (as python-docx writes it)."""
     when = created or dt.datetime.now(dt.UTC)
     if when.tzinfo is not None:  # python-docx writes the value as UTC ("…Z")
         when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return when
+
+
+def set_core_properties(props, *, title: str, author: str, created: dt.datetime | None = None) -> None:
+    when = utc_naive(created)
     props.title = title
     props.author = author
     props.last_modified_by = author
@@ -522,26 +534,78 @@ def _place_signature(body, sig_id: str | None) -> None:
     sig = [i for i, p in enumerate(paras) if _style_of(p) == sig_id]
     if len(sig) < 2 or sig[1] != sig[0] + 1:
         return
-    org, date = Paragraph(paras[sig[0]], None), Paragraph(paras[sig[0] + 1], None)
+    org, date = paras[sig[0]], paras[sig[0] + 1]
     sect_prs = body.xpath("./w:p/w:pPr/w:sectPr | ./w:sectPr")
     if not sect_prs:
         return
     cells, pitch = _grid(etree.tostring(sect_prs[-1]))
-    o, d = text_width_chars(org.text.strip()), text_width_chars(date.text.strip())
+    o = text_width_chars(Paragraph(org, None).text.strip())
+    d = text_width_chars(Paragraph(date, None).text.strip())
     org_left = max(0.0, min(cells - 2 - o, cells - 4 - d))
-    for para, left in ((org, org_left), (date, org_left + 2)):
-        pf = para.paragraph_format
-        pf.alignment = WD_PARAGRAPH_ALIGNMENT.LEFT
-        pf.left_indent = Pt(round(left * pitch, 2))
-        pf.right_indent = Pt(0)
-        pf.first_line_indent = Pt(0)
-    org.paragraph_format.keep_with_next = True
+    for p, left in ((org, org_left), (date, org_left + 2)):
+        _indent_left(p, Pt(round(left * pitch, 2)))
+    keep = _ppr_child(_ppr(org), "w:keepNext")  # keep_with_next = True: python-docx drops a w:val
+    keep.attrib.pop(qn("w:val"), None)
     _keep_with_previous_text(org)
 
 
-def _keep_with_previous_text(para) -> None:
-    """keep-with-next from the last body lines (and an 附件 line) down to ``para``."""
-    el = para._p.getprevious()
+# What python-docx's ParagraphFormat setters do (alignment, left/right/first-line indent,
+# keep_with_next), done on the XML directly: the 落款 of every document of a render is laid
+# out this way, and python-docx's element lookups were a fifth of the render's time.
+# The order of w:pPr's children (ECMA-376 CT_PPrBase, as python-docx's CT_PPr declares it).
+_PPR_SEQUENCE = (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
+    "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+    "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+    "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+_PPR_ORDER = {qn(f"w:{tag}"): rank for rank, tag in enumerate(_PPR_SEQUENCE)}
+
+
+def _ppr(p):
+    """The paragraph's w:pPr, added as its first child when missing (CT_P.get_or_add_pPr)."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        p.insert(0, ppr)
+    return ppr
+
+
+def _ppr_child(ppr, tag: str):
+    """The w:pPr child ``tag``, added before the first later one in schema order when missing."""
+    name = qn(tag)
+    found = ppr.find(name)
+    if found is not None:
+        return found
+    child = OxmlElement(tag)
+    rank = _PPR_ORDER[name]
+    later: dict[int, Any] = {}
+    for c in ppr:
+        r = _PPR_ORDER.get(c.tag)
+        if r is not None and r > rank:
+            later.setdefault(r, c)
+    if later:
+        later[min(later)].addprevious(child)
+    else:
+        ppr.append(child)
+    return child
+
+
+def _indent_left(p, left: Length) -> None:
+    """alignment LEFT, left_indent ``left``, right and first-line indent 0 (ParagraphFormat's setters)."""
+    ppr = _ppr(p)
+    _ppr_child(ppr, "w:jc").set(qn("w:val"), "left")
+    ind = _ppr_child(ppr, "w:ind")
+    ind.set(qn("w:left"), str(left.twips))
+    ind.set(qn("w:right"), "0")
+    ind.attrib.pop(qn("w:firstLine"), None)
+    ind.attrib.pop(qn("w:hanging"), None)
+    ind.set(qn("w:firstLine"), "0")
+
+
+def _keep_with_previous_text(org) -> None:
+    """keep-with-next from the last body lines (and an 附件 line) down to the paragraph ``org``."""
+    el = org.getprevious()
     while el is not None:
         if el.tag == qn("w:tbl"):
             rows = el.findall(qn("w:tr"))
@@ -555,10 +619,10 @@ def _keep_with_previous_text(para) -> None:
         text = "".join(t.text or "" for t in el.iter(qn("w:t"))).strip()
         if text and not text.startswith("附件"):
             # the last body paragraph: at least two of its lines go with the 落款
-            ppr = el.get_or_add_pPr()
+            ppr = _ppr(el)
             widow = ppr.find(qn("w:widowControl"))
             if widow is None:
-                ppr._insert_widowControl(OxmlElement("w:widowControl"))
+                _ppr_child(ppr, "w:widowControl")
             else:
                 widow.set(qn("w:val"), "1")
             return
@@ -566,9 +630,7 @@ def _keep_with_previous_text(para) -> None:
 
 
 def _keep_next(p) -> None:
-    ppr = p.get_or_add_pPr()
-    if ppr.find(qn("w:keepNext")) is None:
-        ppr._insert_keepNext(OxmlElement("w:keepNext"))
+    _ppr_child(_ppr(p), "w:keepNext")
 
 
 # --- page count -----------------------------------------------------------------------------
