@@ -27,8 +27,7 @@ from pathlib import Path
 from toolkit.branch.read import read_branch
 from toolkit.core import sample_data
 from toolkit.schema.workbooks import INFO, LIST_SHEETS
-from toolkit.writers.paperwork import render_paperwork
-from toolkit.writers.render import build_context, render_branch
+from toolkit.writers.render import build_context, render_branch, render_set
 from toolkit.writers.workbook import Content, from_headers, write_branch_workbook
 
 
@@ -72,15 +71,13 @@ def full_set(bid: str, tmp: Path, runs: int) -> None:
     """The whole set of a branch grown to 30 members: first run (templates read and compiled), median, per file."""
     branch = read_branch(thirty_members(bid, tmp / "thirty.xlsx"))
     start = time.perf_counter()
-    render_branch(branch, tmp / "full-warm")
-    written = render_paperwork(branch, tmp / "full-warm")
+    written = render_set(branch, tmp / "full-warm")
     cold = time.perf_counter() - start
-    count = 3 + len(written.docx)
+    count = len(written.all)
     times = []
     for i in range(runs):
         start = time.perf_counter()
-        render_branch(branch, tmp / f"full{i % 3}")
-        render_paperwork(branch, tmp / f"full{i % 3}")
+        render_set(branch, tmp / f"full{i % 3}")
         times.append(time.perf_counter() - start)
     median = statistics.median(times)
     print(f"30 名党员的支部生成全套材料（{count} 份，其中个人对照检查材料 "
