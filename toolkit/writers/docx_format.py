@@ -518,13 +518,22 @@ def _grid(sect_pr: bytes) -> tuple[int, float]:
     return int(width_pt // pitch), pitch
 
 
-_P_STYLE = f"{qn('w:pPr')}/{qn('w:pStyle')}"
+_W_PPR, _W_PSTYLE, _W_VAL, _W_SECTPR = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:sectPr")
 
 
 def _style_of(p) -> str | None:
     """A paragraph's style id (CT_P.style, without python-docx's element lookups)."""
-    node = p.find(_P_STYLE)
-    return None if node is None else node.get(qn("w:val"))
+    ppr = p.find(_W_PPR)
+    node = ppr.find(_W_PSTYLE) if ppr is not None else None
+    return None if node is None else node.get(_W_VAL)
+
+
+def _last_sect_pr(body):
+    """The last w:sectPr in document order (python-docx's doc.sections[-1]); usually the body's last child."""
+    if len(body) and body[-1].tag == _W_SECTPR:
+        return body[-1]
+    found = body.xpath("./w:p/w:pPr/w:sectPr | ./w:sectPr")
+    return found[-1] if found else None
 
 
 def _place_signature(body, sig_id: str | None) -> None:
@@ -535,10 +544,10 @@ def _place_signature(body, sig_id: str | None) -> None:
     if len(sig) < 2 or sig[1] != sig[0] + 1:
         return
     org, date = paras[sig[0]], paras[sig[0] + 1]
-    sect_prs = body.xpath("./w:p/w:pPr/w:sectPr | ./w:sectPr")
-    if not sect_prs:
+    sect_pr = _last_sect_pr(body)
+    if sect_pr is None:
         return
-    cells, pitch = _grid(etree.tostring(sect_prs[-1]))
+    cells, pitch = _grid(etree.tostring(sect_pr))
     o = text_width_chars(Paragraph(org, None).text.strip())
     d = text_width_chars(Paragraph(date, None).text.strip())
     org_left = max(0.0, min(cells - 2 - o, cells - 4 - d))
