@@ -358,8 +358,7 @@ def test_render_check_and_distribute_tell_their_steps(small_corpus, tmp_path):
     _base, cycle, inbox = small_corpus
     seen = _Recorder()
     render_workbook(next(inbox.glob("*.xlsx")), tmp_path / "材料", progress=seen)
-    assert [label for label, _t, _n in seen.steps] == ["检查填报表", "生成情况报告、对照检查材料、整改清单",
-                                                       "生成会议的其他材料和个人材料"]
+    assert [label for label, _t, _n in seen.steps] == ["检查填报表", "生成全套材料（报告、会议材料和个人材料）"]
     seen = _Recorder()
     checked = check_paths([inbox], progress=seen)
     assert seen.steps == [("检查填报表", len(checked.files), len(checked.files))] and checked.files

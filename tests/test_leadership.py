@@ -240,3 +240,32 @@ def test_committee_report_says_team_and_keeps_the_teams_own_words(branch, tmp_pa
     text = _text(docx_lines(result.report_path))
     assert "共收到1个领导班子报送的会议材料" in text and "应参会班子成员7人" in text and "各党支部" not in text
     assert "学习与研究交通发展问题结合不紧" in text  # the 党组's own words, quoted as typed
+
+
+# --- one personal material for every meeting kind ------------------------------------------------
+
+def test_one_builder_for_both_kinds_personal_materials(branch, tmp_path):
+    """branch/personal.py builds the branch member's and the 班子成员's material; only the words differ."""
+    from fixtures import meeting_content
+    from render_helpers import write_workbook
+
+    from toolkit.branch.personal import member_material
+    from toolkit.branch.read import read_branch
+    from toolkit.schema.variables import MEMBER_FIELDS
+
+    org = read_branch(write_workbook(meeting_content(), tmp_path / "b.xlsx"))
+    mine = member_material(org, "宋立新")
+    leader = member_material(branch, MEMBERS[0])
+    assert set(mine) == set(leader) == {f.name for f in MEMBER_FIELDS}
+    # the 班子 as critic, in each kind's words
+    assert [c["critic_name"] for c in mine["criticisms"] if c["critic"] == "支部班子"] == ["支部班子"]
+    content = leadership_content()
+    content.tables["criticisms"].append({"seq": 99, "critic": "支部班子", "target": MEMBERS[1],
+                                         "content": "分管领域的调研不够深入。"})
+    lead = read_branch(write_workbook(content, tmp_path / "党组.xlsx"))
+    [team] = [c for c in member_material(lead, MEMBERS[1])["criticisms"] if c["critic"] == "支部班子"]
+    assert team["critic_name"] == team["critic_called"] == "班子"
+    # a 班子成员 is called by title, as the 民主生活会 documents print him
+    assert leader["called"].endswith(f"{MEMBERS[0]}同志") and leader["title"] in leader["called"]
+    # the 民主生活会 context's members are the same builder's output
+    assert build_leadership_context(branch)["members"][0] == leader

@@ -557,3 +557,94 @@ def test_declared_special_section_follows_case_study(tmp_path):
     i = heads.index(next(h for h in heads if h.endswith("典型案例剖析情况")))
     assert heads[i + 1].endswith("、树立和践行正确政绩观检视剖析")
     assert "一个案例。案例剖析内容。" in check
+
+
+# --- one declaration of documents (schema/documents.py) -----------------------------------------
+
+def test_declaration_drives_the_files_a_render_writes(tmp_path):
+    from fixtures import meeting_content
+
+    from toolkit.branch.personal import member_names
+    from toolkit.schema.documents import documents_for
+
+    book = write_workbook(meeting_content(), tmp_path / "b.xlsx")
+    result = render_workbook(book, tmp_path / "out")
+    branch = read_branch(book)
+    expected = []
+    for doc in documents_for("组织生活会"):
+        if doc.on_progress:
+            continue
+        members = member_names(branch) if doc.per_member else [""]
+        expected += [doc.file_name("综合科党支部", "2023", m) for m in members]
+    written = [p.relative_to(tmp_path / "out").as_posix() for p in result.written]
+    assert written == expected
+    assert not result.skipped
+
+
+def test_stale_meeting_day_and_personal_files_are_moved_aside(tmp_path, capsys):
+    """A render sweeps every kind of file it writes, 个人材料/ included; --progress sweeps only its own."""
+    from fixtures import meeting_content
+
+    book = write_workbook(meeting_content(), tmp_path / "b.xlsx")
+    out = tmp_path / "out"
+    (out / "个人材料").mkdir(parents=True)
+    stale = [out / "综合科党支部_2022_会议记录.docx", out / "个人材料" / "调走的人_个人对照检查材料.docx",
+             out / "综合科党支部_2022_签到表.pdf"]
+    keep = out / "说明.docx"  # not a file a render writes: left alone
+    for path in [*stale, keep]:
+        path.write_bytes(b"old")
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    assert main(["render", str(book), "-o", str(out)]) == 0
+    assert "旧文件" in capsys.readouterr().out
+    for path in stale:
+        assert not path.exists() and (out / "旧文件" / path.name).read_bytes() == b"old"
+    assert keep.exists()
+    assert (out / "综合科党支部_2023_会议记录.docx").exists()
+    # a later progress report into the same folder leaves the set where it is
+    for path in out.rglob("*.docx"):
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    assert main(["render", "--progress", str(book), "--as-of", "2023-11-01", "-o", str(out)]) == 0
+    assert (out / "综合科党支部_2023_会议记录.docx").exists()
+    assert (out / "个人材料" / "林晓雯_个人对照检查材料.docx").exists()
+
+
+# --- the render engine (writers/docx_engine.py) --------------------------------------------------
+
+def _parts(path: Path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    # the document's own times are the moment it is written
+    parts["docProps/core.xml"] = re.sub(rb"<dcterms:(created|modified)[^<]*</dcterms:\w+>", b"",
+                                        parts["docProps/core.xml"])
+    return parts
+
+
+def test_engine_writes_what_docxtpl_writes(tmp_path, monkeypatch):
+    """Every part of every file is docxtpl's, byte for byte: the whole set, and markup in a footer."""
+    import zipfile
+
+    from fixtures import meeting_content
+
+    book = write_workbook(meeting_content(), tmp_path / "b.xlsx")
+    template_dir = tmp_path / "t"
+    template_dir.mkdir()
+    with zipfile.ZipFile(render.TEMPLATE_DIR / "情况报告.docx") as zf, \
+            zipfile.ZipFile(template_dir / "情况报告.docx", "w", zipfile.ZIP_DEFLATED) as out:
+        for info in zf.infolist():
+            blob = zf.read(info)
+            if re.fullmatch(r"word/footer\d*\.xml", info.filename):
+                blob = blob.replace(b"</w:p>", b"<w:r><w:t>{{ org }}&amp;{{ year }}</w:t></w:r></w:p>", 1)
+            out.writestr(info, blob)
+    fast = render_workbook(book, tmp_path / "fast").written
+    footer = tmp_path / "fast-footer.docx"
+    render.render_docx(template_dir / "情况报告.docx", {**variables.example_context(), "org": "A&B<C>"}, footer)
+    monkeypatch.setattr(render, "_compiled", lambda template, data: None)
+    slow = render_workbook(book, tmp_path / "slow").written
+    render.render_docx(template_dir / "情况报告.docx", {**variables.example_context(), "org": "A&B<C>"},
+                       tmp_path / "slow-footer.docx")
+    assert [p.relative_to(tmp_path / "fast") for p in fast] == [p.relative_to(tmp_path / "slow") for p in slow]
+    for a, b in [*zip(fast, slow), (footer, tmp_path / "slow-footer.docx")]:
+        assert _parts(a) == _parts(b), a.name
+    assert b"A&amp;B&lt;C&gt;&amp;" in b"".join(v for k, v in _parts(footer).items() if "footer" in k)

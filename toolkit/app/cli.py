@@ -18,6 +18,7 @@ from toolkit import __version__
 from toolkit.app.parser import DeprecatedAppend, Parser, positive_int
 from toolkit.app.present import check_summary, console_progress, lock_note, report_json, report_lines
 from toolkit.errors import Report, ToolkitError, UsageError, WorkbookError
+from toolkit.schema.documents import stale_patterns
 
 OK, INPUT_ERRORS, CANNOT_RUN = 0, 1, 2
 
@@ -492,7 +493,8 @@ def build_parser() -> argparse.ArgumentParser:
 # same kind left in their folder by an earlier run (a renamed branch, a --book
 # that is no longer asked for).
 _STALE = {
-    "render": tuple(f"*_{doc}.{ext}" for doc in ("情况报告", "对照检查材料", "整改清单") for ext in ("docx", "pdf")),
+    # every file this render writes (schema/documents.py: 个人材料/ too; with --progress only its report)
+    "render": lambda args: stale_patterns(progress=bool(getattr(args, "progress", False))),
     "distribute": ("*.xlsx", "*.xlsm"),
     "carry": ("*.xlsx", "*.xlsm"),
     "collect": (*(f"{name}.{ext}" for name in ("汇总报告", "情况报告汇编", "民主评议情况汇总表") for ext in ("docx", "pdf")),
@@ -514,7 +516,8 @@ def _run_guarded(args) -> int:
     with output_run(force=args.force) as run:
         code = args.func(args)
         if code != CANNOT_RUN and args.command in _STALE:
-            moved = run.move_aside(args.output, _STALE[args.command])
+            patterns = _STALE[args.command]
+            moved = run.move_aside(args.output, patterns(args) if callable(patterns) else patterns)
             if moved:
                 _out(f"输出文件夹里有 {len(moved)} 个以前生成、这次没有重新生成的同类文件，已移到 "
                      f"{Path(args.output) / ASIDE}：")

@@ -335,23 +335,24 @@ def _problems(problems: list[dict], known_categories: tuple[str, ...] | list[str
     """The 班子's problems by category (the only ones the 班子 materials print); members' only counted."""
     team = [r for r in problems if r.get("level") != PERSONAL]
     personal = [r for r in problems if r.get("level") == PERSONAL]
-    categories = _by_category(team, known_categories)
-    personal_categories = [c["name"] for c in _by_category(personal, known_categories)]
+    categories = by_category(team, known_categories)
+    personal_categories = [c["name"] for c in by_category(personal, known_categories)]
     return {
         "problem_count": len(problems),
         "branch_problem_count": len(team),
         "personal_problem_count": len(personal),
         "personal_people": len(unique(as_text(r.get("owner")) for r in personal)),
         "personal_categories": join([category_heading(c).removesuffix("方面") for c in personal_categories]),
-        "problems": [_problem(r, i) for i, r in enumerate(problems, start=1)],
+        "problems": [problem_entry(r, i) for i, r in enumerate(problems, start=1)],
         "categories": categories,
-        "all_categories": _by_category(problems, known_categories),
+        "all_categories": by_category(problems, known_categories),
         "category_count": len(categories),
         "category_count_cn": cn_number(len(categories)),
     }
 
 
-def _by_category(problems: list[dict], known_categories) -> list[dict[str, Any]]:
+def by_category(problems: list[dict], known_categories) -> list[dict[str, Any]]:
+    """Problem rows grouped by category: the cycle's categories first, in its order; 一是/二是 within each."""
     by_category: dict[str, list[dict]] = {}
     for r in problems:
         by_category.setdefault(as_text(r.get("category")), []).append(r)
@@ -361,14 +362,14 @@ def _by_category(problems: list[dict], known_categories) -> list[dict[str, Any]]
 
 
 def _category(index: int, name: str, rows: list[dict]) -> dict[str, Any]:
-    items = [_problem(r, i) for i, r in enumerate(rows, start=1)]
+    items = [problem_entry(r, i) for i, r in enumerate(rows, start=1)]
     if len(items) == 1:  # "一是" with no "二是" after it reads as an unfinished list
         items[0]["lead"] = ""
     return {"num": cn_number(index), "index": index, "name": name, "heading": category_heading(name),
             "count": len(items), "problems": items}
 
 
-def _problem(r: dict, n: int) -> dict[str, Any]:
+def problem_entry(r: dict, n: int) -> dict[str, Any]:
     return {"lead": lead(n), "pid": as_text(r.get("pid")), "level": as_text(r.get("level")),
             "owner": as_text(r.get("owner")) if r.get("level") == PERSONAL else "",
             "category": as_text(r.get("category")), "summary": bare(r.get("summary")),
@@ -425,7 +426,7 @@ def _measures(rows: list[dict], problems: list[dict], category_order: list[str])
     covered = {r.get("pid") for r in rows}
     long_term = sum(1 for r in measures if r.get("deadline") == LONG_TERM)
     return {
-        "measures": [_measure(seq, r, problem_of.get(r.get("pid"), {}))
+        "measures": [measure_entry(seq, r, problem_of.get(r.get("pid"), {}))
                      for seq, r in enumerate(measures, start=1)],
         "measure_count": len(measures),
         "long_term_count": long_term,
@@ -437,7 +438,7 @@ def _measures(rows: list[dict], problems: list[dict], category_order: list[str])
     }
 
 
-def _measure(seq: int, r: dict, prob: dict) -> dict[str, Any]:
+def measure_entry(seq: int, r: dict, prob: dict) -> dict[str, Any]:
     deadline = r.get("deadline")
     return {
         "seq": seq, "pid": as_text(r.get("pid")), "category": as_text(prob.get("category")),

@@ -5,41 +5,40 @@ counts, problems by category, measures, last time's rectification) and adds what
 领导班子's documents say besides: the 主送机关, each 班子成员 called by 党内职务 and
 行政职务 ("党组书记、局长贺振邦同志"), the 督导组/指导组, opinions counted by source,
 谈心谈话 among 班子成员 and with department heads, the 班子's own problems apart from
-the members', each member's problems, criticisms received and measures in order.
-``person_context`` adds one member as ``person`` for his 个人对照检查材料.
+the members', each member's problems, criticisms received and measures in order (``members``,
+from the one builder of the 个人对照检查材料, ``branch/personal.py``).
 The names are declared in ``schema/leadership_variables.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from toolkit.branch.context import Context, build_context
+from toolkit.branch.personal import called_by_name, member_material
 from toolkit.branch.read import Branch
 from toolkit.core.wording import (
     as_text,
     bare,
-    category_heading,
     cn_number,
     join,
     lead,
-    sentence,
     text_lines,
     title_lines,
 )
 from toolkit.schema.meeting_kinds import kind_of
-from toolkit.schema.workbooks import CRITICISMS, GUESTS, MEMBERS, OPINIONS, TALKS, TEAM_CRITIC
+from toolkit.schema.workbooks import GUESTS, MEMBERS, OPINIONS, TALKS
 
 # The 问题层级 values of the workbook (its vocabulary stays the branch's).
-TEAM_LEVEL, PERSONAL_LEVEL = "支部班子", "党员个人"
+TEAM_LEVEL = "支部班子"
 SUPERVISION_MODES = ("督导组", "指导组")
 
 
 def build_leadership_context(branch: Branch, today: dt.date | None = None) -> Context:
     rows = branch.rows
     ctx = build_context(branch, today)
-    ctx["terms"] = kind_of(branch.info.get("meeting_type")).terms.as_dict()
+    terms = kind_of(branch.info.get("meeting_type")).terms
+    ctx["terms"] = terms.as_dict()
     # 中共××局党组关于召开2023年度民主生活会情况的报告: the team and the year's meeting, broken between parts
     meeting = [f"{ctx['year']}年度" if ctx["year"] else "", ctx["meeting_type"]]
     # 班子对照检查材料 has no 会前准备 part (documents.md): its own numbering
@@ -53,36 +52,18 @@ def build_leadership_context(branch: Branch, today: dt.date | None = None) -> Co
                      "list": title_lines([ctx["org"], *meeting, "对照检查材料"]),
                      "plan": title_lines([ctx["org"], *meeting, "整改方案"])}
     ctx["addressees"] = text_lines(branch.info.get("addressees")) or [ctx["superior"]]
-    members = [_member(r) for r in rows(MEMBERS.key)]
-    called = {m["name"]: m["called"] for m in members}
+    called = called_by_name(branch)
+    # every 班子成员's own material (one builder with the 个人对照检查材料: branch/personal.py)
+    members = [member_material(branch, as_text(r.get("name")), terms, called) for r in rows(MEMBERS.key)]
     ctx["host_called"] = called.get(ctx["host"], f"{ctx['host']}同志")
     ctx["secretary_called"] = next((m["called"] for m in members if m["is_secretary"]), ctx["host_called"])
     ctx.update(_supervision(rows(GUESTS.key)))
     ctx["opinion_by_source"] = _by_source(rows(OPINIONS.key))
     ctx["talk_text"] = _talk_text(rows(TALKS.key), members)
     ctx.update(_team_problems(ctx["problems"], ctx["categories"]))
-    criticisms = rows(CRITICISMS.key)
-    for m in members:
-        _fill_member(m, ctx, criticisms, called)
     ctx["members"] = members
     ctx["member_count"] = len(members)
-    ctx["person"] = members[0] if members else {}
     return ctx
-
-
-def person_context(ctx: Context, name: str) -> Context:
-    """The shared context with one 班子成员 as ``person``."""
-    person = next(m for m in ctx["members"] if m["name"] == name)
-    return {**ctx, "person": person}
-
-
-def _member(r: dict) -> dict[str, Any]:
-    name, role, post = as_text(r.get("name")), as_text(r.get("role")), bare(r.get("post"))
-    title = join([t for t in (role, post) if t])
-    return {"name": name, "role": role, "post": post, "title": title,
-            "called": f"{title}{name}同志" if title else f"{name}同志",
-            "is_secretary": role.endswith("书记") and "副" not in role,
-            "present": r.get("present") is not False}
 
 
 def _supervision(guests: list[dict]) -> Context:
@@ -132,29 +113,3 @@ def _team_problems(problems: list[dict], categories: list[dict]) -> Context:
                          for i, p in enumerate(c["problems"], start=1)]
     return {"team_categories": team, "team_problem_count": sum(c["count"] for c in team),
             "team_category_count_cn": cn_number(len(team))}
-
-
-def _fill_member(m: dict, ctx: Context, criticisms: list[dict], called: dict[str, str]) -> None:
-    own = [p for p in ctx["problems"] if p["level"] == PERSONAL_LEVEL and p["owner"] == m["name"]]
-    groups: dict[str, list[dict]] = {}
-    for p in own:
-        groups.setdefault(p["category"], []).append(p)
-    m["categories"] = [
-        {"num": cn_number(i), "heading": category_heading(name),
-         "problems": [{**p, "lead": lead(j) if len(items) > 1 else ""} for j, p in enumerate(items, start=1)]}
-        for i, (name, items) in enumerate(groups.items(), start=1)]
-    m["problems"] = own
-    m["problem_count"] = len(own)
-    m["problem_areas"] = join([c["heading"] for c in m["categories"]])
-    pids = {p["pid"] for p in own}
-    m["measures"] = [x for x in ctx["measures"] if x["pid"] in pids]
-    m["criticisms"] = [
-        {"critic": as_text(c.get("critic")), "critic_called": _critic_called(as_text(c.get("critic")), called),
-         "content": sentence(c.get("content")), "response": sentence(c.get("response"))}
-        for c in criticisms if as_text(c.get("target")) == m["name"]]
-
-
-def _critic_called(critic: str, called: dict[str, str]) -> str:
-    if critic == TEAM_CRITIC:  # the 班子 as a whole, in the workbook's words
-        return "班子"
-    return called.get(critic, f"{critic}同志")

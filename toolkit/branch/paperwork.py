@@ -13,11 +13,12 @@ import datetime as dt
 from typing import Any
 
 from toolkit.branch.context import Context, build_context
+from toolkit.branch.personal import comrade, member_names, personal_context
 from toolkit.branch.read import Branch
 from toolkit.branch.validate import ballot_tally
 from toolkit.core.status import ST_DONE, ST_DUE_SOON, ST_LONG, ST_NO_DEADLINE, ST_NORMAL, ST_OVERDUE, measure_status
 from toolkit.core.values import format_date
-from toolkit.core.wording import as_text, bare, category_heading, cn_number, join, lead, sentence
+from toolkit.core.wording import as_text, bare, join, lead, sentence
 from toolkit.schema.workbooks import (
     BALLOT_COUNTS,
     BALLOT_KEYS,
@@ -34,20 +35,13 @@ from toolkit.schema.workbooks import (
 
 PERSONAL = "党员个人"
 PROBATIONARY = "预备党员"
+__all__ = ["comrade", "member_names", "paperwork_context", "personal_context", "progress_context"]
 # The usual order of speaking: the 书记 for the 班子, then the 委员, then the members.
 ROLE_ORDER = ("书记", "副书记", "组织委员", "宣传委员", "纪检委员", "委员")
 DIMENSIONS = ("理想信念", "政治理论素质", "组织纪律", "廉洁自律", "联系服务群众", "发挥先锋模范作用")
 OPINION_FORM_ROWS = 8
 PUBLICITY_DAYS = 5
 RULED_LINES = 6
-
-
-def comrade(name: str) -> str:
-    """How running text names a person: 某某同志; the 班子 stays itself."""
-    name = as_text(name)
-    if not name or name == TEAM_CRITIC:
-        return name
-    return f"{name}同志"
 
 
 def paperwork_context(branch: Branch, base: Context | None = None, today: dt.date | None = None) -> Context:
@@ -159,73 +153,7 @@ def _publicity(start: dt.date | None) -> Context:
             "publicity_days": PUBLICITY_DAYS}
 
 
-# --- each member's own material ------------------------------------------------------------
-
-def member_names(branch: Branch) -> list[str]:
-    """Who gets a 个人对照检查材料: every roster member present, and anyone absent who has rows of their own."""
-    own = {as_text(r.get("owner")) for r in branch.rows(PROBLEMS.key) if r.get("level") == PERSONAL}
-    own |= {as_text(r.get("target")) for r in branch.rows(CRITICISMS.key)}
-    names: list[str] = []
-    for r in branch.rows(MEMBERS.key):
-        name = as_text(r.get("name"))
-        if name and name not in names and (r.get("present") is not False or name in own):
-            names.append(name)
-    return names
-
-
-def personal_context(branch: Branch, name: str, base: Context) -> Context:
-    """The member's own problems, criticism received and measures, in the workbook's order."""
-    roster = next((r for r in branch.rows(MEMBERS.key) if as_text(r.get("name")) == name), {})
-    problems = [r for r in branch.rows(PROBLEMS.key)
-                if r.get("level") == PERSONAL and as_text(r.get("owner")) == name]
-    pids = {r.get("pid") for r in problems}
-    summary_of = {r.get("pid"): bare(r.get("summary")) for r in problems}
-    measures = [r for r in branch.rows(MEASURES.key) if r.get("pid") in pids]
-    received = [_criticism(i, r) for i, r in
-                enumerate((r for r in branch.rows(CRITICISMS.key) if as_text(r.get("target")) == name), start=1)]
-    categories = _categories(problems, branch.categories)
-    member = {
-        "name": name, "comrade": comrade(name), "role": as_text(roster.get("role")),
-        "post": as_text(roster.get("post")), "probationary": roster.get("category") == PROBATIONARY,
-        "problem_count": len(problems), "categories": categories,
-        "criticisms": received, "criticism_count": len(received),
-        "measures": [{"seq": i, "pid": as_text(r.get("pid")), "summary": summary_of.get(r.get("pid"), ""),
-                      "measure": sentence(r.get("measure")), "owner": as_text(r.get("owner")),
-                      "deadline": LONG_TERM if r.get("deadline") == LONG_TERM else as_text(r.get("deadline")),
-                      "status": as_text(r.get("status"))}
-                     for i, r in enumerate(measures, start=1)],
-        "measure_count": len(measures),
-    }
-    member["missing"] = _missing(member)
-    sections = ["problems", "criticisms", "measures"]
-    member["sec"] = {k: cn_number(i) for i, k in enumerate(sections, start=1)}
-    return {**base, "member": member}
-
-
-def _categories(problems: list[dict], known: tuple[str, ...]) -> list[dict[str, Any]]:
-    by_category: dict[str, list[dict]] = {}
-    for r in problems:
-        by_category.setdefault(as_text(r.get("category")), []).append(r)
-    order = [c for c in known if c in by_category] + [c for c in by_category if c not in known]
-    out = []
-    for index, name in enumerate(order, start=1):
-        rows = by_category[name]
-        items = [{"lead": lead(i) if len(rows) > 1 else "", "pid": as_text(r.get("pid")),
-                  "summary": bare(r.get("summary")), "detail": sentence(r.get("detail"))}
-                 for i, r in enumerate(rows, start=1)]
-        out.append({"num": cn_number(index), "name": name, "heading": category_heading(name), "problems": items})
-    return out
-
-
-def _missing(member: dict[str, Any]) -> str:
-    """What the member still has to hand in: said in the material, never an empty document."""
-    gaps = []
-    if not member["problem_count"]:
-        gaps.append("问题清单中尚无本人的问题（层级“党员个人”、责任主体为本人）")
-    elif not member["measure_count"]:
-        gaps.append("整改台账中尚无针对本人问题的整改措施")
-    return "；".join(gaps)
-
+# --- each member's own material: branch/personal.py (one builder for every meeting kind) -------
 
 # --- 整改落实情况报告 as of a date -------------------------------------------------------------
 

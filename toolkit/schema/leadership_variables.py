@@ -8,27 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.schema.variables import Var
+from toolkit.schema.variables import MEMBER_FIELDS, Var
 
 V = Var
 _PROBLEM = (V("lead", "引语：一是、二是……（只有一个时为空）", "一是"), V("pid", "问题编号", "P04"),
             V("summary", "问题概述", "调研多看面上、少解剖麻雀"), V("detail", "具体表现", "2023年到基层调研11次。"))
 _CATEGORY = (V("num", "中文序号", "一"), V("heading", "小标题", "工作作风方面"),
              V("problems", "本类问题", fields=_PROBLEM))
-_MEMBER = (
-    V("name", "姓名", "贺振邦"), V("role", "党内职务", "党组书记"), V("post", "行政职务", "局长"),
-    V("title", "党内职务、行政职务", "党组书记、局长"), V("called", "称呼", "党组书记、局长贺振邦同志"),
-    V("is_secretary", "是否主要负责同志", True), V("present", "是否参会", True),
-    V("categories", "本人问题按类别分组", fields=_CATEGORY),
-    V("problems", "本人问题", fields=_PROBLEM), V("problem_count", "本人问题数", 1),
-    V("problem_areas", "本人问题涉及的方面，顿号连接", "工作作风方面、廉洁自律方面"),
-    V("measures", "本人整改措施（字段同 measures）", fields=(
-        V("pid", "问题编号", "P04"), V("measure", "整改措施", "每半年蹲点调研1次。"),
-        V("owner", "责任领导", "贺振邦"), V("deadline", "整改时限", "长期坚持"))),
-    V("criticisms", "本人收到的批评意见", fields=(
-        V("critic", "批评人", "罗新民"), V("critic_called", "批评人称呼", "党组副书记、副局长罗新民同志"),
-        V("content", "批评意见", "过问细、放手少。"), V("response", "本人回应", "诚恳接受。"))),
-)
+
 
 LEADERSHIP_VARIABLES: tuple[Var, ...] = (
     V("terms", "本会议类型的用语：unit 班子、team 班子、member 班子成员、secretary 党组书记等", "dict", fields=(
@@ -52,9 +39,9 @@ LEADERSHIP_VARIABLES: tuple[Var, ...] = (
     V("team_categories", "班子问题按类别分组", fields=_CATEGORY),
     V("team_problem_count", "班子问题数", 3),
     V("team_category_count_cn", "班子问题涉及的类别数（中文）", "三"),
-    V("members", "班子成员，按参会人员顺序", fields=_MEMBER),
+    V("members", "班子成员，按参会人员顺序，每人的问题、收到的批评意见和整改措施（字段同 member）",
+      fields=MEMBER_FIELDS),
     V("member_count", "班子成员人数", 7),
-    V("person", "个人对照检查材料的本人（字段同 members）", "dict", fields=_MEMBER),
 )
 
 LEADERSHIP_PROVIDED = frozenset(v.name for v in LEADERSHIP_VARIABLES)

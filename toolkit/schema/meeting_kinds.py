@@ -1,4 +1,4 @@
-"""Each 会议类型 declared once: its words, whether 民主评议党员 applies, its documents.
+"""Each 会议类型 declared once: its words, whether 民主评议党员 applies, its documents (schema/documents.py).
 
 A branch's 组织生活会 and a leadership team's 民主生活会 are the same workbook with
 other words and other documents. Everything that differs by meeting kind is read
@@ -13,17 +13,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True)
-class Document:
-    """One document a render writes: its name in the output file and its template.
-
-    ``per_member``: one file per 参会人员 row (个人对照检查材料), named after the person.
-    """
-
-    name: str
-    template: str
-    per_member: bool = False
+from toolkit.schema.documents import Document, documents_for
 
 
 @dataclass(frozen=True)
@@ -87,22 +77,17 @@ LEADERSHIP_TERMS = Terms(
         ("参评党员", "参评人员"), ("支部", "班子"), ("党员", "班子成员"),
     ))
 
-BRANCH_DOCUMENTS = (
-    Document("情况报告", "情况报告.docx"),
-    Document("对照检查材料", "对照检查材料.docx"),
-    Document("整改清单", "整改清单.docx"),
-)
-LEADERSHIP_DOCUMENTS = (
-    Document("民主生活会情况报告", "民主生活会情况报告.docx"),
-    Document("班子对照检查材料", "班子对照检查材料.docx"),
-    Document("整改方案", "整改方案.docx"),
-    Document("个人对照检查材料", "班子成员对照检查材料.docx", per_member=True),
-)
+# The documents of each kind are declared with every other document in schema/documents.py.
+BRANCH_DOCUMENTS = tuple(d for d in documents_for("组织生活会") if d.core)
+LEADERSHIP_DOCUMENTS = tuple(d for d in documents_for("民主生活会") if d.core)
 
 
 @dataclass(frozen=True)
 class MeetingKind:
-    """``context`` names the context builder (``branch`` or ``leadership``) the render uses."""
+    """``context`` names the base context builder (``branch`` or ``leadership``) the render uses.
+
+    ``documents``: what a render writes for the kind, from the one table (schema/documents.py).
+    """
 
     name: str
     terms: Terms
@@ -114,9 +99,9 @@ class MeetingKind:
 
 
 KINDS: dict[str, MeetingKind] = {k.name: k for k in (
-    MeetingKind("组织生活会", BRANCH_TERMS, appraisal=True, documents=BRANCH_DOCUMENTS),
-    MeetingKind("专题组织生活会", BRANCH_TERMS, appraisal=True, documents=BRANCH_DOCUMENTS),
-    MeetingKind("民主生活会", LEADERSHIP_TERMS, appraisal=False, documents=LEADERSHIP_DOCUMENTS,
+    MeetingKind("组织生活会", BRANCH_TERMS, appraisal=True, documents=documents_for("组织生活会")),
+    MeetingKind("专题组织生活会", BRANCH_TERMS, appraisal=True, documents=documents_for("专题组织生活会")),
+    MeetingKind("民主生活会", LEADERSHIP_TERMS, appraisal=False, documents=documents_for("民主生活会"),
                 context="leadership", foreign_words=("支部", "党员大会", "民主评议党员")),
 )}
 DEFAULT_KIND = KINDS["组织生活会"]
@@ -125,11 +110,3 @@ DEFAULT_KIND = KINDS["组织生活会"]
 def kind_of(meeting_type: object) -> MeetingKind:
     """The kind a 会议类型 value declares; an unknown or blank one reads as a branch's 组织生活会."""
     return KINDS.get(str(meeting_type or "").strip(), DEFAULT_KIND)
-
-
-def all_templates() -> tuple[str, ...]:
-    """Every template file name some kind renders, once each."""
-    names: list[str] = []
-    for kind in KINDS.values():
-        names += [d.template for d in kind.documents if d.template not in names]
-    return tuple(names)

@@ -172,6 +172,22 @@ def example_context() -> dict[str, Any]:
     return {v.name: v.example_value for v in ALL_VARIABLES}
 
 
+def _documents_table() -> list[str]:
+    """Which template each document uses, for which meetings, under which file name (schema/documents.py)."""
+    from toolkit.schema.documents import DOCUMENTS
+
+    out = ["## 文档与模板", "", "| 文档 | 模板 | 会议类型 | 生成方式 | 文件名 |", "|---|---|---|---|---|"]
+    for d in DOCUMENTS:
+        how = "每人一份（参会人员，及缺席但有本人问题或批评意见的）" if d.per_member else "每次一份"
+        if d.on_progress:
+            how += "（render --progress）"
+        if d.requires or d.needs:
+            how += "；没有民主评议计票或等次时不生成" if d.requires else "；缺少所需工作表时不生成"
+        name = d.file.format(org="<党组织名称>", year="<年度>", name=d.name, member="<姓名>")
+        out.append(f"| {d.name} | `{d.template}` | {'、'.join(d.kinds)} | {how} | `{name}` |")
+    return [*out, "", "## 变量", ""]
+
+
 def variable_reference() -> str:
     """变量说明.md: every variable the toolkit provides, generated from VARIABLES."""
     out = [
@@ -183,6 +199,7 @@ def variable_reference() -> str:
         "`{%p for x in 列表 %}…{%p endfor %}` 每项一段，表格行用 `{%tr for … %}`。引用未提供的变量会报错；",
         "用 `orglife check-template 模板.docx` 检查自己修改的模板。所有数字都由填报表中的行数计算得出。",
         "",
+        *_documents_table(),
         "| 变量 | 说明 | 示例 |",
         "|---|---|---|",
     ]
@@ -254,28 +271,41 @@ PAPERWORK_VARIABLES: tuple[Var, ...] = (
           V("publicity_end", "公示结束日期", "2023年9月1日"), V("publicity_days", "公示天数", 5))),
 )
 
-MEMBER_VARIABLES: tuple[Var, ...] = (
-    V("member", "个人对照检查材料：本人的问题、收到的批评意见和整改措施（只含本人的行）", "dict", fields=(
-        V("name", "姓名", "林晓雯"), V("comrade", "称呼：某某同志", "林晓雯同志"), V("role", "党内职务", "党员"),
-        V("post", "行政职务", ""), V("probationary", "是否预备党员", False),
-        V("problem_count", "本人问题数", 2),
-        V("categories", "本人问题按类别分组", fields=(
-            V("num", "中文序号", "一"), V("name", "问题类别", "理论学习"), V("heading", "小标题", "理论学习方面"),
-            V("problems", "本类问题", fields=(
-                V("lead", "一是、二是……（本类只有一个时为空）", "一是"), V("pid", "问题编号", "P04"),
-                V("summary", "问题概述", "学习不够系统"), V("detail", "具体表现（以句号结尾）", "比如……。"))))),
-        V("criticisms", "本人收到的批评意见", fields=_CRITICISM_FIELDS),
-        V("criticism_count", "收到的批评意见条数", 2),
-        V("measures", "针对本人问题的整改措施", fields=(
-            V("seq", "序号", 1), V("pid", "问题编号", "P04"), V("summary", "问题概述", "学习不够系统"),
-            V("measure", "整改措施", "制定学习计划。"), V("owner", "责任人", "林晓雯"),
-            V("deadline", "整改时限", "2023年12月31日"), V("status", "完成状态", "推进中"))),
-        V("measure_count", "整改措施条数", 2),
-        V("missing", "尚缺的内容（无缺项时为空）", ""),
-        V("sec", "各部分的中文序号：problems、criticisms、measures", "dict", fields=(
-            V("problems", "存在的问题", "一"), V("criticisms", "相互批评意见", "二"), V("measures", "整改措施", "三"))))),
+# One member's own material, the same for every meeting kind (branch/personal.py): the branch's
+# 个人对照检查材料 and a 民主生活会's 班子成员 material, and each of a 民主生活会's ``members``.
+MEMBER_FIELDS: tuple[Var, ...] = (
+    V("name", "姓名", "林晓雯"), V("comrade", "称呼：某某同志", "林晓雯同志"), V("role", "党内职务", "党员"),
+    V("post", "行政职务", ""), V("title", "党内职务、行政职务（顿号连接）", "党员"),
+    V("called", "带职务的称呼：党内职务、行政职务某某同志", "党员林晓雯同志"),
+    V("is_secretary", "是否主要负责同志（书记，不含副书记）", False), V("present", "是否参会", True),
+    V("probationary", "是否预备党员", False),
+    V("problems", "本人问题，按问题清单顺序（字段同 problems）", fields=_PROBLEM_FIELDS),
+    V("problem_count", "本人问题数", 2),
+    V("categories", "本人问题按类别分组（类别顺序同 categories）", fields=(
+        V("num", "中文序号", "一"), V("index", "阿拉伯数字序号", 1), V("name", "问题类别", "理论学习"),
+        V("heading", "小标题", "理论学习方面"), V("count", "本类问题数", 1),
+        V("problems", "本类问题（字段同 problems；一是、二是……本类只有一个时为空）", fields=_PROBLEM_FIELDS))),
+    V("problem_areas", "本人问题涉及的方面，顿号连接", "理论学习方面、工作作风方面"),
+    V("criticisms", "本人收到的批评意见，按相互批评表顺序", fields=(
+        *_CRITICISM_FIELDS,
+        V("critic_called", "批评人带职务的称呼（班子为“支部班子”或“班子”）", "党员周明远同志"))),
+    V("criticism_count", "收到的批评意见条数", 2),
+    V("measures", "针对本人问题的整改措施，按整改台账顺序（字段同 measures）", fields=(
+        V("seq", "序号", 1), V("pid", "问题编号", "P04"), V("category", "问题类别", "理论学习"),
+        V("summary", "问题概述", "学习不够系统"), V("measure", "整改措施", "制定学习计划。"),
+        V("owner", "责任人", "林晓雯"), V("deadline", "整改时限", "2023年12月31日"),
+        V("status", "完成状态", "推进中"), V("done_date", "完成日期（未填为空）", ""))),
+    V("measure_count", "整改措施条数", 2),
+    V("missing", "尚缺的内容（无缺项时为空）", ""),
+    V("sec", "各部分的中文序号：problems、criticisms、measures", "dict", fields=(
+        V("problems", "存在的问题", "一"), V("criticisms", "相互批评意见", "二"), V("measures", "整改措施", "三"))),
 )
 
+MEMBER_VARIABLES: tuple[Var, ...] = (
+    V("member", "个人对照检查材料的本人：本人的问题、收到的批评意见和整改措施（只含本人的行）", "dict",
+      fields=MEMBER_FIELDS),
+    V("person", "同 member（民主生活会的班子成员对照检查材料使用这个名字）", "dict", fields=MEMBER_FIELDS),
+)
 
 
 PROGRESS_VARIABLES: tuple[Var, ...] = (

@@ -15,7 +15,7 @@ from pathlib import Path
 from toolkit.branch.validate import check_file, counts, unreadable_report
 from toolkit.errors import InputError, Report, UsageError, WorkbookError
 from toolkit.workflows.steps import steps
-from toolkit.writers.render import TemplateCheck, check_template, meeting_kind, render_branch, resolve_templates
+from toolkit.writers.render import TemplateCheck, check_template, meeting_kind, render_set, resolve_templates
 
 __all__ = [
     "CheckResult", "CheckedFile", "RenderResult", "TemplateCheck", "WorkbookHasErrors",
@@ -122,7 +122,7 @@ class RenderResult:
     builtin: list[str] = field(default_factory=list)  # documents that used the built-in template
     figures: dict | None = None
     skipped: list[str] = field(default_factory=list)  # documents not written, each with why (in Chinese)
-    # the meeting's other documents (schema/documents.py), after the three in ``docx``
+    # the meeting's other documents (schema/documents.py), after the kind's main ones in ``docx``
     paperwork: list[Path] = field(default_factory=list)
 
     @property
@@ -145,18 +145,15 @@ def render_workbook(path: str | os.PathLike, out_dir: str | os.PathLike, *, pdf:
         branch, report = check_file(path)
     if not report.ok:
         raise WorkbookHasErrors(report)
-    _, _, builtin = resolve_templates(templates, meeting_kind(branch).documents)
-    from toolkit.writers.paperwork import render_paperwork
-
-    with progress("生成情况报告、对照检查材料、整改清单"):
-        docs = render_branch(branch, out_dir, templates=templates)
-    with progress("生成会议的其他材料和个人材料"):
-        more = render_paperwork(branch, out_dir, templates=templates)
-    result = RenderResult(path=path, report=report, docx=docs, paperwork=more.docx,
+    _, _, builtin = resolve_templates(templates, tuple(d for d in meeting_kind(branch).documents if d.core))
+    # every document of the meeting kind (schema/documents.py), in one all-or-none batch
+    with progress("生成全套材料（报告、会议材料和个人材料）"):
+        written = render_set(branch, out_dir, templates=templates)
+    result = RenderResult(path=path, report=report, docx=written.core, paperwork=written.docx,
                           builtin=builtin if templates is not None else [], figures=counts(branch),
-                          skipped=more.skipped)
+                          skipped=written.skipped)
     if pdf:
-        result.pdf = _pdfs(result.written, progress)
+        result.pdf = _pdfs(written.for_pdf, progress)
     return result
 
 
@@ -189,5 +186,5 @@ def render_progress_report(path: str | os.PathLike, out_dir: str | os.PathLike, 
     result = RenderResult(path=path, report=report, paperwork=written.docx, figures=counts(branch),
                           skipped=written.skipped)
     if pdf:
-        result.pdf = _pdfs(result.written, progress)
+        result.pdf = _pdfs(written.for_pdf, progress)
     return result

@@ -87,8 +87,7 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
     """
     from toolkit.branch.validate import check_file, counts
     from toolkit.workflows.collect import collect
-    from toolkit.writers.paperwork import render_paperwork
-    from toolkit.writers.render import render_branch
+    from toolkit.writers.render import render_set
 
     out = ensure_dir(out)
     result = DemoResult(out=out, cycle=out / CYCLE_FILE)
@@ -121,7 +120,7 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
             continue
         folder = out / DOCUMENTS / safe_filename(branch.name)
         # the whole set a branch hands in: the three documents, the meeting-day ones, each member's own
-        docs = render_branch(branch, folder) + render_paperwork(branch, folder).docx
+        docs = render_set(branch, folder).all
         result.documents.extend(docs)
         say(f"    ✓ {branch.name}：参会 {figures['实到']}/{figures['应到']} 人，问题 {figures['问题']} 条，"
             f"整改措施 {figures['整改措施']} 条{tail}；材料 {len(docs)} 份")
@@ -162,7 +161,7 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
 def _leadership_step(out: Path, result: DemoResult, say: Say, pdf: bool) -> int:
     """A 党组's 民主生活会: the same workbook in 班子 vocabulary, checked and rendered."""
     from toolkit.branch.validate import check_file
-    from toolkit.writers.render import render_branch
+    from toolkit.writers.render import render_set
 
     folder = ensure_dir(out / LEADERSHIP)
     workbook = inside(folder, "局党组民主生活会填报表.xlsx")
@@ -172,7 +171,7 @@ def _leadership_step(out: Path, result: DemoResult, say: Say, pdf: bool) -> int:
     if not report.ok:
         say(f"    ✗ {branch.name}：{len(report.errors)} 个错误，未生成材料")
         return 1
-    docs = render_branch(branch, folder / "材料")
+    docs = render_set(branch, folder / "材料").all  # the kind's documents, as a render writes them
     result.leadership.extend(docs)
     if pdf:
         from toolkit.io.pdf import convert_to_pdf

@@ -17,8 +17,10 @@ Chinese text in the theme's default font whatever the Latin font says.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -27,7 +29,11 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.oxml.parser import parse_xml
+from docx.section import Section
+from docx.shared import Length, Mm, Pt
+from docx.text.paragraph import Paragraph
+from lxml import etree
 
 # Page (GB/T 9704-2012 §5.2): A4, 版心 156 × 225 mm.
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
@@ -415,17 +421,54 @@ def finish_document(doc, *, author: str = "", title: str | None = None,
     ``title`` defaults to the text of the first 公文标题 paragraph; ``author`` is
     the 党组织 the document speaks for; ``created`` defaults to now.
     """
-    set_properties(doc, title=_title_text(doc) if title is None else title, author=author,
-                   created=created)
-    place_signature(doc)
+    ids = style_ids(doc.styles.element)
+    finish_parts(doc.element, doc.core_properties, ids, author=author, title=title, created=created)
+
+
+def style_ids(styles_element) -> dict[str, str]:
+    """{style name: style id} of a styles part (python-docx's lookup, without its objects)."""
+    out = {}
+    for s in styles_element.iterchildren(qn("w:style")):
+        name = s.find(qn("w:name"))
+        if name is not None:
+            out.setdefault(name.get(qn("w:val")), s.get(qn("w:styleId")))
+    return out
+
+
+def finish_parts(document_element, core_properties, ids: dict[str, str], *, author: str = "",
+                 title: str | None = None, created: dt.datetime | None = None) -> None:
+    """``finish_document`` on the parts themselves: the document element and its core properties.
+
+    The render engine fills templates without a python-docx ``Document`` (opening
+    one per file was most of a render's time); it finishes them through this.
+    """
+    found = finish_body(document_element, ids)
+    set_core_properties(core_properties, title=found if title is None else title, author=author, created=created)
+
+
+def finish_body(document_element, ids: dict[str, str]) -> str:
+    """Lay out the 落款 of a filled document; its title (the first 公文标题 paragraph's text)."""
+    body = document_element.find(qn("w:body"))
+    title = _title_text(body, ids.get(STYLE.title))
+    _place_signature(body, ids.get(STYLE.signature))
+    return title
 
 
 def set_properties(doc, *, title: str, author: str, created: dt.datetime | None = None) -> None:
     """The document's own properties, not python-docx's ("python-docx", 2013)."""
+    set_core_properties(doc.core_properties, title=title, author=author, created=created)
+
+
+def utc_naive(created: dt.datetime | None = None) -> dt.datetime:
+    """The time a document is stamped with: ``created`` or now, in UTC without a zone (as python-docx writes it)."""
     when = created or dt.datetime.now(dt.UTC)
     if when.tzinfo is not None:  # python-docx writes the value as UTC ("…Z")
         when = when.astimezone(dt.UTC).replace(tzinfo=None)
-    props = doc.core_properties
+    return when
+
+
+def set_core_properties(props, *, title: str, author: str, created: dt.datetime | None = None) -> None:
+    when = utc_naive(created)
     props.title = title
     props.author = author
     props.last_modified_by = author
@@ -436,14 +479,14 @@ def set_properties(doc, *, title: str, author: str, created: dt.datetime | None 
     props.revision = 1
 
 
-def _title_text(doc) -> str:
-    try:
-        title_id = doc.styles[STYLE.title].style_id
-    except KeyError:
+def _title_text(body, title_id: str | None) -> str:
+    if title_id is None or body is None:
         return ""
-    for para in doc.paragraphs:
-        if para._p.style == title_id and para.text.strip():
-            return "".join(para.text.split())
+    for p in body.iterchildren(qn("w:p")):
+        if _style_of(p) == title_id:
+            text = "".join(Paragraph(p, None).text.split())
+            if text:
+                return text
     return ""
 
 
@@ -463,34 +506,115 @@ def place_signature(doc) -> None:
     whatever the lengths. The 落款 also keeps with the last lines above it, so
     it never stands alone at the top of a page.
     """
-    paras = doc.paragraphs
-    try:  # by style id: resolving every paragraph's style object was most of a render's time
-        sig_id = doc.styles[STYLE.signature].style_id
-    except KeyError:
+    _place_signature(doc.element.body, style_ids(doc.styles.element).get(STYLE.signature))
+
+
+@functools.lru_cache(maxsize=32)
+def _grid(sect_pr: bytes) -> tuple[int, float]:
+    """(character cells a line holds, cell width in pt) of a section, by its XML (the same for every file)."""
+    section = Section(parse_xml(sect_pr), None)
+    width_pt = (section.page_width - section.left_margin - section.right_margin) / 12700
+    pitch = CHAR_PITCH_PT if section.orientation == 0 else SIZE_BODY.pt
+    return int(width_pt // pitch), pitch
+
+
+_W_PPR, _W_PSTYLE, _W_VAL, _W_SECTPR = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:sectPr")
+
+
+def _style_of(p) -> str | None:
+    """A paragraph's style id (CT_P.style, without python-docx's element lookups)."""
+    ppr = p.find(_W_PPR)
+    node = ppr.find(_W_PSTYLE) if ppr is not None else None
+    return None if node is None else node.get(_W_VAL)
+
+
+def _last_sect_pr(body):
+    """The last w:sectPr in document order (python-docx's doc.sections[-1]); usually the body's last child."""
+    if len(body) and body[-1].tag == _W_SECTPR:
+        return body[-1]
+    found = body.xpath("./w:p/w:pPr/w:sectPr | ./w:sectPr")
+    return found[-1] if found else None
+
+
+def _place_signature(body, sig_id: str | None) -> None:
+    if sig_id is None or body is None:
         return
-    sig = [i for i, p in enumerate(paras) if p._p.style == sig_id]
+    paras = list(body.iterchildren(qn("w:p")))
+    sig = [i for i, p in enumerate(paras) if _style_of(p) == sig_id]
     if len(sig) < 2 or sig[1] != sig[0] + 1:
         return
     org, date = paras[sig[0]], paras[sig[0] + 1]
-    section = doc.sections[-1]
-    width_pt = (section.page_width - section.left_margin - section.right_margin) / 12700
-    pitch = CHAR_PITCH_PT if section.orientation == 0 else SIZE_BODY.pt
-    cells = int(width_pt // pitch)
-    o, d = text_width_chars(org.text.strip()), text_width_chars(date.text.strip())
+    sect_pr = _last_sect_pr(body)
+    if sect_pr is None:
+        return
+    cells, pitch = _grid(etree.tostring(sect_pr))
+    o = text_width_chars(Paragraph(org, None).text.strip())
+    d = text_width_chars(Paragraph(date, None).text.strip())
     org_left = max(0.0, min(cells - 2 - o, cells - 4 - d))
-    for para, left in ((org, org_left), (date, org_left + 2)):
-        pf = para.paragraph_format
-        pf.alignment = WD_PARAGRAPH_ALIGNMENT.LEFT
-        pf.left_indent = Pt(round(left * pitch, 2))
-        pf.right_indent = Pt(0)
-        pf.first_line_indent = Pt(0)
-    org.paragraph_format.keep_with_next = True
+    for p, left in ((org, org_left), (date, org_left + 2)):
+        _indent_left(p, Pt(round(left * pitch, 2)))
+    keep = _ppr_child(_ppr(org), "w:keepNext")  # keep_with_next = True: python-docx drops a w:val
+    keep.attrib.pop(qn("w:val"), None)
     _keep_with_previous_text(org)
 
 
-def _keep_with_previous_text(para) -> None:
-    """keep-with-next from the last body lines (and an 附件 line) down to ``para``."""
-    el = para._p.getprevious()
+# What python-docx's ParagraphFormat setters do (alignment, left/right/first-line indent,
+# keep_with_next), done on the XML directly: the 落款 of every document of a render is laid
+# out this way, and python-docx's element lookups were a fifth of the render's time.
+# The order of w:pPr's children (ECMA-376 CT_PPrBase, as python-docx's CT_PPr declares it).
+_PPR_SEQUENCE = (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
+    "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+    "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+    "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+_PPR_ORDER = {qn(f"w:{tag}"): rank for rank, tag in enumerate(_PPR_SEQUENCE)}
+
+
+def _ppr(p):
+    """The paragraph's w:pPr, added as its first child when missing (CT_P.get_or_add_pPr)."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        p.insert(0, ppr)
+    return ppr
+
+
+def _ppr_child(ppr, tag: str):
+    """The w:pPr child ``tag``, added before the first later one in schema order when missing."""
+    name = qn(tag)
+    found = ppr.find(name)
+    if found is not None:
+        return found
+    child = OxmlElement(tag)
+    rank = _PPR_ORDER[name]
+    later: dict[int, Any] = {}
+    for c in ppr:
+        r = _PPR_ORDER.get(c.tag)
+        if r is not None and r > rank:
+            later.setdefault(r, c)
+    if later:
+        later[min(later)].addprevious(child)
+    else:
+        ppr.append(child)
+    return child
+
+
+def _indent_left(p, left: Length) -> None:
+    """alignment LEFT, left_indent ``left``, right and first-line indent 0 (ParagraphFormat's setters)."""
+    ppr = _ppr(p)
+    _ppr_child(ppr, "w:jc").set(qn("w:val"), "left")
+    ind = _ppr_child(ppr, "w:ind")
+    ind.set(qn("w:left"), str(left.twips))
+    ind.set(qn("w:right"), "0")
+    ind.attrib.pop(qn("w:firstLine"), None)
+    ind.attrib.pop(qn("w:hanging"), None)
+    ind.set(qn("w:firstLine"), "0")
+
+
+def _keep_with_previous_text(org) -> None:
+    """keep-with-next from the last body lines (and an 附件 line) down to the paragraph ``org``."""
+    el = org.getprevious()
     while el is not None:
         if el.tag == qn("w:tbl"):
             rows = el.findall(qn("w:tr"))
@@ -504,10 +628,10 @@ def _keep_with_previous_text(para) -> None:
         text = "".join(t.text or "" for t in el.iter(qn("w:t"))).strip()
         if text and not text.startswith("附件"):
             # the last body paragraph: at least two of its lines go with the 落款
-            ppr = el.get_or_add_pPr()
+            ppr = _ppr(el)
             widow = ppr.find(qn("w:widowControl"))
             if widow is None:
-                ppr._insert_widowControl(OxmlElement("w:widowControl"))
+                _ppr_child(ppr, "w:widowControl")
             else:
                 widow.set(qn("w:val"), "1")
             return
@@ -515,9 +639,7 @@ def _keep_with_previous_text(para) -> None:
 
 
 def _keep_next(p) -> None:
-    ppr = p.get_or_add_pPr()
-    if ppr.find(qn("w:keepNext")) is None:
-        ppr._insert_keepNext(OxmlElement("w:keepNext"))
+    _ppr_child(_ppr(p), "w:keepNext")
 
 
 # --- page count -----------------------------------------------------------------------------

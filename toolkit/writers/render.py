@@ -24,7 +24,7 @@ import re
 import subprocess
 import sys
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +32,20 @@ import jinja2
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from toolkit.branch.context import build_context
-from toolkit.branch.leadership import build_leadership_context, person_context
+from toolkit.branch.context import Context, build_context
+from toolkit.branch.leadership import build_leadership_context
+from toolkit.branch.paperwork import paperwork_context, progress_context
+from toolkit.branch.personal import member_names, personal_context
 from toolkit.branch.read import Branch
 from toolkit.core.wording import as_text
 from toolkit.errors import TemplateError, UsageError
 from toolkit.io.fsutil import atomic_path, ensure_dir, inside, safe_filename
+from toolkit.schema.documents import BRANCH, PROGRESS, Document, all_templates
 from toolkit.schema.leadership_variables import LEADERSHIP_PROVIDED, leadership_example_context
-from toolkit.schema.meeting_kinds import BRANCH_DOCUMENTS, Document, MeetingKind, all_templates, kind_of
+from toolkit.schema.meeting_kinds import BRANCH_DOCUMENTS, MeetingKind, kind_of
 from toolkit.schema.variables import ALL_PROVIDED, example_context
+from toolkit.schema.workbooks import SHEETS_BY_KEY
+from toolkit.writers.docx_engine import CompiledTemplate, compile_template, render_compiled
 from toolkit.writers.docx_format import finish_document
 
 
@@ -61,7 +66,7 @@ DOCUMENTS: tuple[tuple[str, str], ...] = tuple((d.name, d.template) for d in BRA
 CONTEXTS = {"branch": build_context, "leadership": build_leadership_context}
 
 # Limits for a unit's own templates, rendered in a child process.
-UNTRUSTED_TIME_LIMIT = 30  # seconds for all three documents
+UNTRUSTED_TIME_LIMIT = 30  # seconds for all of one render's documents
 UNTRUSTED_MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes of address space
 
 
@@ -192,6 +197,18 @@ def _refuse_external(name: str, rels: bytes) -> None:
                             f"请在 Word 中把图片等内容直接插入文档，不要使用“链接到文件”")
 
 
+_COMPILED: dict[str, tuple[int, CompiledTemplate | None]] = {}
+
+
+def _compiled(template: Path, data: bytes) -> CompiledTemplate | None:
+    """The template parsed and compiled once per process (per content: an edited file is read again)."""
+    key = str(template)
+    hit = _COMPILED.get(key)
+    if hit is None or hit[0] != hash(data):
+        hit = _COMPILED[key] = (hash(data), compile_template(data, jinja_env()))
+    return hit[1]
+
+
 def render_docx(template: Path, context: dict[str, Any], out: Path) -> None:
     """Render one template into ``out`` (in this process: only for trusted templates)."""
     global _TEMPLATE_CLASS
@@ -199,12 +216,18 @@ def render_docx(template: Path, context: dict[str, Any], out: Path) -> None:
         _TEMPLATE_CLASS = _docx_template_class()
     name = template.name
     data = _template_bytes(template)
-    rendered = io.BytesIO()
+    author = str(context.get("org") or "")
     try:
-        tpl = _TEMPLATE_CLASS(io.BytesIO(data))
-        tpl.render(context, jinja_env=jinja_env())
-        finish_document(tpl.docx, author=str(context.get("org") or ""))
-        tpl.save(rendered)
+        compiled = _compiled(template, data)
+        if compiled is not None:
+            result = render_compiled(compiled, context, author=author)
+        else:  # a template the engine does not fill the way docxtpl does: docxtpl itself
+            rendered = io.BytesIO()
+            tpl = _TEMPLATE_CLASS(io.BytesIO(data))
+            tpl.render(context, jinja_env=jinja_env())
+            finish_document(tpl.docx, author=author)
+            tpl.save(rendered)
+            result = rendered.getvalue()
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"模板“{name}”含有不允许执行的代码（{exc}），已拒绝生成。"
                             f"模板中只能使用变量说明中列出的变量。") from exc
@@ -225,7 +248,7 @@ def render_docx(template: Path, context: dict[str, Any], out: Path) -> None:
         raise TemplateError(f"模板“{name}”生成时出错：{type(exc).__name__}: {exc}") from exc
     # Written outside the template's error handling: a full disk is the disk's fault, not the
     # template's (atomic_path turns it into a message and removes the partial file).
-    Path(out).write_bytes(rendered.getvalue())
+    Path(out).write_bytes(result)
 
 
 def _undefined_text(message: str) -> str:
@@ -242,11 +265,22 @@ def _undefined_text(message: str) -> str:
 
 def _render_isolated(jobs: list[tuple[Path, Path]], context: dict[str, Any]) -> None:
     """Render untrusted templates in a child process with a time and memory limit."""
+    _render_isolated_many([(t, o, context) for t, o in jobs])
+
+
+def _render_isolated_many(jobs: list[tuple[Path, Path, dict[str, Any]]]) -> None:
+    """Untrusted templates, each with its own context (each member's material), in one child process."""
+    index: dict[int, int] = {}
+    contexts: list[dict[str, Any]] = []
+    for _, _, ctx in jobs:
+        if id(ctx) not in index:
+            index[id(ctx)] = len(contexts)
+            contexts.append(ctx)
     payload = json.dumps({
-        "jobs": [[str(t), str(o)] for t, o in jobs], "context": context,
+        "jobs": [[str(t), str(o), index[id(c)]] for t, o, c in jobs], "contexts": contexts,
         "time_limit": UNTRUSTED_TIME_LIMIT, "memory_limit": UNTRUSTED_MEMORY_LIMIT,
     }, ensure_ascii=False)
-    names = "、".join(t.name for t, _ in jobs)
+    names = "、".join(dict.fromkeys(t.name for t, _, _ in jobs))
     try:
         proc = subprocess.run([sys.executable, "-m", "toolkit.writers.render", "--worker"], input=payload.encode(),
                               capture_output=True, timeout=UNTRUSTED_TIME_LIMIT + 10)
@@ -281,8 +315,9 @@ def _worker_main() -> int:
     except (ImportError, ValueError, OSError):
         pass  # no rlimits on this platform: the parent's wall-clock timeout still applies
     try:
-        for template, out in request["jobs"]:
-            render_docx(Path(template), request["context"], Path(out))
+        contexts = request["contexts"] if "contexts" in request else [request["context"]]
+        for job in request["jobs"]:  # [template, out] with one context, or [template, out, context index]
+            render_docx(Path(job[0]), contexts[job[2] if len(job) > 2 else 0], Path(job[1]))
     except TemplateError as exc:
         sys.stdout.write(json.dumps({"error": str(exc)}, ensure_ascii=False))
         return 3
@@ -320,54 +355,175 @@ def meeting_kind(branch: Branch) -> MeetingKind:
     return kind_of(branch.info.get("meeting_type"))
 
 
-def _jobs(branch: Branch, context: dict[str, Any]) -> list[tuple[Document, str, dict[str, Any]]]:
-    """(document, output name, context) for every file the branch's meeting kind writes."""
-    org = safe_filename(as_text(branch.info.get("org_name")) or Path(branch.path).stem)
-    year = safe_filename(as_text(branch.info.get("year")), fallback="年度")
-    jobs = []
-    for doc in meeting_kind(branch).documents:
-        if not doc.per_member:
-            jobs.append((doc, f"{org}_{year}_{doc.name}.docx", context))
-            continue
-        for member in context.get("members", []):
-            name = safe_filename(member["name"], fallback="班子成员")
-            jobs.append((doc, f"{org}_{year}_{doc.name}_{name}.docx", person_context(context, member["name"])))
-    return jobs
-
-
-def output_names(branch: Branch) -> list[str]:
-    """<党组织名称>_<年度>_<文档>[_<姓名>].docx, safe as a file name whatever the name holds."""
-    context = {"members": [{"name": as_text(r.get("name"))} for r in branch.rows("members")]}
-    return [name for _, name, _ in _jobs(branch, context)]
-
-
 def build_document_context(branch: Branch, today: dt.date | None = None) -> dict[str, Any]:
     """The values of the branch's documents, from the context builder its meeting kind names."""
     return CONTEXTS[meeting_kind(branch).context](branch, today)
 
 
+@dataclass
+class Written:
+    """What one render wrote: the kind's main documents, the rest, and what it skipped and why."""
+
+    core: list[Path] = field(default_factory=list)
+    docx: list[Path] = field(default_factory=list)  # the meeting's other documents (paperwork)
+    skipped: list[str] = field(default_factory=list)  # notices, in Chinese: which document and why
+    for_pdf: list[Path] = field(default_factory=list)  # the files whose document is converted with --pdf
+
+    @property
+    def all(self) -> list[Path]:
+        return [*self.core, *self.docx]
+
+
+class _Contexts:
+    """Each document's context, built once per render from the declaration's builder name."""
+
+    def __init__(self, branch: Branch, base: Context, as_of: dt.date | None = None):
+        self.branch, self.base, self.as_of = branch, base, as_of
+        self._shared: Context | None = None
+
+    def shared(self, doc: Document) -> Context:
+        if doc.context == BRANCH:
+            return self.base
+        if doc.context == PROGRESS:
+            return progress_context(self.branch, self.base, self.as_of or dt.date.today())
+        if self._shared is None:  # the meeting-day, 民主评议 and personal documents
+            self._shared = paperwork_context(self.branch, self.base)
+        return self._shared
+
+    def member(self, name: str) -> Context:
+        return personal_context(self.branch, name, self._shared if self._shared is not None else self.base)
+
+
+def _skip_reason(doc: Document, branch: Branch, ctx: Context) -> str:
+    missing = [SHEETS_BY_KEY[k].name for k in doc.needs if k not in branch.sheets_found]
+    if missing:
+        return f"未生成{doc.name}：填报表中没有“{'”“'.join(missing)}”表（旧版填报表）。"
+    if doc.requires and not ctx.get(doc.requires):
+        return f"未生成{doc.name}：{doc.notice}。"
+    return ""
+
+
+def _file_values(branch: Branch) -> tuple[str, str]:
+    org = safe_filename(as_text(branch.info.get("org_name")) or Path(branch.path).stem)
+    return org, safe_filename(as_text(branch.info.get("year")), fallback="年度")
+
+
+def _member_files(doc: Document, branch: Branch, org: str, year: str) -> list[tuple[str, str]]:
+    """(member, file) for each member taking part; two names that sanitise alike never share a file."""
+    used: set[str] = set()
+    out = []
+    for name in member_names(branch):
+        stem = safe_filename(name, fallback="党员")
+        while stem in used:
+            stem += "_"
+        used.add(stem)
+        out.append((name, doc.file_name(org, year, stem)))
+    return out
+
+
+def _jobs(branch: Branch, docs: tuple[Document, ...], contexts: _Contexts | None,
+          written: Written) -> list[tuple[Document, str, Context | None]]:
+    """(document, file relative to the output folder, context) for every file to write, in the table's order.
+
+    With ``contexts`` None only the names are wanted (``output_names``): nothing is computed.
+    """
+    org, year = _file_values(branch)
+    jobs: list[tuple[Document, str, Context | None]] = []
+    for doc in docs:
+        ctx = contexts.shared(doc) if contexts is not None else None
+        reason = _skip_reason(doc, branch, ctx) if ctx is not None else ""
+        if reason:
+            written.skipped.append(reason)
+            continue
+        if not doc.per_member:
+            jobs.append((doc, doc.file_name(org, year), ctx))
+            continue
+        for name, file in _member_files(doc, branch, org, year):
+            jobs.append((doc, file, contexts.member(name) if contexts is not None else None))
+    return jobs
+
+
+def output_names(branch: Branch) -> list[str]:
+    """<党组织名称>_<年度>_<文档>[_<姓名>].docx of the kind's main documents, safe as file names."""
+    docs = tuple(d for d in meeting_kind(branch).documents if d.core)
+    return [file for _, file, _ in _jobs(branch, docs, None, Written())]
+
+
+def _template(doc: Document, templates: str | os.PathLike | None) -> tuple[Path, bool]:
+    """The template to use and whether it is a unit's own (rendered isolated)."""
+    if templates is not None:
+        own = Path(templates) / doc.template
+        if own.is_file() and own.resolve().parent != TEMPLATE_DIR.resolve():
+            return own, True
+    return TEMPLATE_DIR / doc.template, False
+
+
+def write_documents(branch: Branch, out_dir: str | os.PathLike, docs: tuple[Document, ...], *,
+                    templates: str | os.PathLike | None = None, base: Context | None = None,
+                    today: dt.date | None = None, as_of: dt.date | None = None) -> Written:
+    """Write ``docs`` (entries of schema/documents.py) for a checked branch; all files or none.
+
+    The one writer of every document a branch render produces: each document's
+    context comes from the builder its entry names, a per-member document is
+    written once per member taking part, a document whose sheets or values are
+    missing is skipped with a notice. Every file goes to a temporary name first
+    and all are renamed together at the end. A unit's own templates are filled
+    in one child process with limits (``_render_isolated_many``).
+    """
+    if templates is not None and not Path(templates).is_dir():
+        raise UsageError(f"找不到模板文件夹：{templates}")
+    out = ensure_dir(out_dir)
+    if base is None:
+        base = build_context(branch, as_of) if as_of is not None and not any(d.core for d in docs) \
+            else build_document_context(branch, today)
+    written = Written()
+    jobs = _jobs(branch, docs, _Contexts(branch, base, as_of), written)
+    folders = {out / d.folder for d, _, _ in jobs if d.folder and not (out / d.folder).exists()}
+    try:
+        _write_jobs(out, jobs, templates, written)
+    except BaseException:
+        for folder in folders:  # a sub-folder this render made stays only with its files
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return written
+
+
+def _write_jobs(out: Path, jobs: list[tuple[Document, str, Context | None]],
+                templates: str | os.PathLike | None, written: Written) -> None:
+    with contextlib.ExitStack() as stack:
+        work = []
+        for doc, file, ctx in jobs:
+            final = inside(out / doc.folder if doc.folder else out, Path(file).name)
+            template, isolate = _template(doc, templates)
+            work.append((doc, final, stack.enter_context(atomic_path(final)), template, isolate, ctx))
+        isolated = [(template, tmp, ctx) for _, _, tmp, template, isolate, ctx in work if isolate]
+        if isolated:
+            _render_isolated_many(isolated)
+        for doc, final, tmp, template, isolate, ctx in work:
+            if not isolate:
+                render_docx(template, ctx, tmp)
+            (written.core if doc.core else written.docx).append(final)
+            if doc.pdf:
+                written.for_pdf.append(final)
+
+
 def render_branch(branch: Branch, out_dir: str | os.PathLike, *, templates: str | os.PathLike | None = None,
                   today: dt.date | None = None) -> list[Path]:
-    """Write the documents of a checked branch's meeting kind into ``out_dir``; all or none."""
+    """Write the main documents of a checked branch's meeting kind into ``out_dir``; all or none."""
     kind = meeting_kind(branch)
-    paths, isolate, _ = resolve_templates(templates, kind.documents)
-    template_of = {d.name: p for d, p in zip(kind.documents, paths)}
-    out = ensure_dir(out_dir)
-    context = build_document_context(branch, today)
-    jobs = [(template_of[doc.name], inside(out, name), ctx) for doc, name, ctx in _jobs(branch, context)]
-    with contextlib.ExitStack() as stack:
-        work = [(t, stack.enter_context(atomic_path(f)), ctx) for t, f, ctx in jobs]
-        # a unit's own templates go to one child process per context (one for a branch's documents)
-        untrusted: dict[int, tuple[dict[str, Any], list[tuple[Path, Path]]]] = {}
-        for template, tmp, ctx in work:
-            if isolate and template.parent != TEMPLATE_DIR:
-                untrusted.setdefault(id(ctx), (ctx, []))[1].append((template, tmp))
-        for ctx, batch in untrusted.values():
-            _render_isolated(batch, ctx)
-        for template, tmp, ctx in work:
-            if not (isolate and template.parent != TEMPLATE_DIR):
-                render_docx(template, ctx, tmp)
-    return [f for _, f, _ in jobs]
+    resolve_templates(templates, kind.documents)  # a folder without any known template is a usage error
+    return write_documents(branch, out_dir, tuple(d for d in kind.documents if d.core), templates=templates,
+                           today=today).core
+
+
+def render_set(branch: Branch, out_dir: str | os.PathLike, *, templates: str | os.PathLike | None = None,
+               today: dt.date | None = None) -> Written:
+    """Everything a plain render writes for the branch's meeting kind, in one all-or-none batch."""
+    kind = meeting_kind(branch)
+    resolve_templates(templates, kind.documents)
+    return write_documents(branch, out_dir, tuple(d for d in kind.documents if not d.on_progress),
+                           templates=templates, today=today)
 
 
 @dataclass
