@@ -14,7 +14,14 @@ from pathlib import Path
 
 from toolkit.branch.validate import check_file, counts, unreadable_report
 from toolkit.errors import InputError, Report, UsageError, WorkbookError
-from toolkit.writers.render import TemplateCheck, check_template, meeting_kind, render_branch, resolve_templates
+from toolkit.writers.render import (
+    TemplateCheck,
+    check_template,
+    known_templates,
+    meeting_kind,
+    render_branch,
+    resolve_templates,
+)
 
 __all__ = [
     "CheckResult", "CheckedFile", "RenderResult", "TemplateCheck", "WorkbookHasErrors",
@@ -112,6 +119,7 @@ class RenderResult:
     docx: list[Path] = field(default_factory=list)
     pdf: list[Path] = field(default_factory=list)
     builtin: list[str] = field(default_factory=list)  # documents that used the built-in template
+    own: list[str] = field(default_factory=list)  # documents that used the --templates folder's template
     figures: dict | None = None
     skipped: list[str] = field(default_factory=list)  # documents not written, each with why (in Chinese)
     # the meeting's other documents (schema/documents.py), after the three in ``docx``
@@ -132,17 +140,43 @@ def render_workbook(path: str | os.PathLike, out_dir: str | os.PathLike, *, pdf:
     branch, report = check_file(path)
     if not report.ok:
         raise WorkbookHasErrors(report)
-    _, _, builtin = resolve_templates(templates, meeting_kind(branch).documents)
     from toolkit.writers.paperwork import render_paperwork
 
     docs = render_branch(branch, out_dir, templates=templates)
     more = render_paperwork(branch, out_dir, templates=templates)
-    result = RenderResult(path=path, report=report, docx=docs, paperwork=more.docx,
-                          builtin=builtin if templates is not None else [], figures=counts(branch),
-                          skipped=more.skipped)
+    own, builtin = _template_sources(branch, templates)
+    result = RenderResult(path=path, report=report, docx=docs, paperwork=more.docx, builtin=builtin, own=own,
+                          figures=counts(branch), skipped=more.skipped)
     if pdf:
         result.pdf = _pdfs(result.written)
     return result
+
+
+def _template_sources(branch, templates: str | os.PathLike | None) -> tuple[list[str], list[str]]:
+    """(documents rendered from the --templates folder, documents rendered from the built-in templates).
+
+    A folder may hold only the templates a unit changed (say 民主评议结果公示.docx): those are used,
+    the built-in ones for the rest, and the run says which.
+    """
+    if templates is None:
+        return [], []
+    from toolkit.schema.documents import PAPERWORK_DOCUMENTS
+
+    kind = meeting_kind(branch)
+    docs = [*kind.documents, *(d for d in PAPERWORK_DOCUMENTS if kind.name in d.kinds)]
+    own = [d.name for d in docs if (Path(templates) / d.template).is_file()]
+    return own, [d.name for d in docs if d.name not in own]
+
+
+def template_folder(folder: str | os.PathLike) -> tuple[list[Path], list[str]]:
+    """(the templates a --templates folder holds, the template files it leaves to the built-in ones).
+
+    UsageError when it holds none of them (the same rule as render --templates).
+    """
+    resolve_templates(folder)
+    names = known_templates()
+    held = [Path(folder) / n for n in names if (Path(folder) / n).is_file()]
+    return held, [n for n in names if not (Path(folder) / n).is_file()]
 
 
 def _pdfs(docs: list[Path]) -> list[Path]:
