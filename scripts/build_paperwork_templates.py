@@ -250,11 +250,13 @@ def opinion_form_template():
 
 # --- 民主评议 -------------------------------------------------------------------------------
 
-# The ballot is a form on one A4 landscape page, not a 公文: narrow margins, and a compact table
-# (五号, 4 mm rows) once the roster is too long for the 小四 one. One page holds the compact table
-# for up to BALLOT_ONE_PAGE members (tests/test_meeting_docs.py checks it in the PDF); a longer
+# The ballot is a form on one A4 landscape page, not a 公文: narrow margins, and a table whose
+# type and rows shrink as the roster grows (小四 7 mm rows, 五号 5 mm, then 10 pt 3.9 mm). One page
+# holds up to BALLOT_ONE_PAGE members (tests/test_meeting_docs.py checks it in the PDF); a longer
 # roster breaks onto a second page with the header row repeated.
-BALLOT_COMPACT_FROM = 21  # members (rows) from which the compact table is used
+# (members fewer than, font pt, exact line pt, row height mm); the last tier has no bound
+BALLOT_TIERS = ((21, 12, 15, 7), (31, 10.5, 14, 5), (0, 10, 11, 3.9))
+BALLOT_COMPACT_FROM = BALLOT_TIERS[-2][0]  # the most compact table from this many members
 BALLOT_ONE_PAGE = 41
 BALLOT_MARGINS_MM = {"top": 8, "bottom": 9, "left": 15, "right": 15, "footer": 3}
 
@@ -304,13 +306,15 @@ def ballot_template():
                              ("姓名", 70, "{{ m.name }}{% if not m.graded %}（预备党员，不参加评定等次）{% endif %}", True)]
     columns += [(d, 20, "{% if not m.graded %}—{% endif %}", True) for d in dims]
     columns += [(g, 16.5, "{% if not m.graded %}—{% endif %}", True) for g in grades]
-    _p(doc, f"{{%p if ballot.members|length < {BALLOT_COMPACT_FROM} %}}")
-    _fit(_loop_table(doc, columns, "m in ballot.members", height=7), 12, 15)
-    _p(doc, "{%p else %}")
-    _fit(_loop_table(doc, columns, "m in ballot.members", height=3.9), 10, 11)
+    for i, (below, size, line, height) in enumerate(BALLOT_TIERS):
+        if below:
+            _p(doc, f"{{%p {'if' if i == 0 else 'elif'} ballot.members|length < {below} %}}")
+        else:
+            _p(doc, "{%p else %}")
+        _fit(_loop_table(doc, columns, "m in ballot.members", height=height), size, line)
     _p(doc, "{%p endif %}")
-    _note(doc, f"参评人数少于{BALLOT_COMPACT_FROM}人时用上面的小四号表格，人数多时用下面的五号紧凑表格，"
-               f"一页可容纳{BALLOT_ONE_PAGE}人；超出时表格续排到第二页，表头自动重复。")
+    _note(doc, f"人数少于{BALLOT_TIERS[0][0]}人时用第一个表格（小四号），少于{BALLOT_TIERS[1][0]}人时用第二个（五号），"
+               f"更多时用第三个紧凑表格，一页可容纳{BALLOT_ONE_PAGE}人；超出时表格续排到第二页，表头自动重复。")
     return doc
 
 
