@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 
 from docx.enum.table import WD_ROW_HEIGHT_RULE
-from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_docx_templates import _cant_split, _new, _p, _slim
@@ -28,6 +28,9 @@ from toolkit.io.fsutil import atomic_path
 from toolkit.schema.documents import BRANCH_DOCUMENTS
 from toolkit.writers.docx_format import STYLE, gbt9704_table
 from toolkit.writers.render import TEMPLATE_DIR
+
+# a line the reader fills by hand where the workbook has no value (never an empty "联系人：")
+BLANK = "＿" * 6
 
 # (header, width mm, cell text, centred)
 Column = tuple[str, float, str, bool]
@@ -65,6 +68,14 @@ def _loop_table(doc, columns: list[Column], loop: str, *, height: float = 0):
     return table
 
 
+def _item(doc, text: str):
+    """A numbered item of the minutes: never split, never left alone at a page's foot without its lines."""
+    para = _p(doc, text)
+    para.paragraph_format.keep_with_next = True
+    para.paragraph_format.keep_together = True
+    return para
+
+
 def _ruled(doc) -> None:
     """Blank lines for the recorder: each paragraph ruled below (a 'between' border so Word keeps every rule)."""
     _p(doc, "{%p for line in ruled_lines %}")
@@ -80,12 +91,13 @@ def _ruled(doc) -> None:
     _p(doc, "{%p endfor %}")
 
 
-def _two_line_title(doc, first: str, second: str):
-    """A title broken (Shift+Enter) at a meaning boundary: a branch's name is often long."""
+def _two_line_title(doc, first: str, *rest: str):
+    """A title broken (Shift+Enter) at meaning boundaries: a branch's name is often long."""
     para = doc.add_paragraph(style=doc.styles[STYLE.title])
     para.add_run(first)
-    para.add_run().add_break()
-    para.add_run(second)
+    for line in rest:
+        para.add_run().add_break()
+        para.add_run(line)
     return para
 
 
@@ -153,6 +165,9 @@ def personal_template():
 
 # --- meeting day ---------------------------------------------------------------------------
 
+SIGN_ROW_MM = 10  # room for a signature; 18 members on the first page, 21 on the next
+
+
 def signin_template():
     doc = _new("签到表")
     _p(doc, "签到表", STYLE.title)
@@ -160,13 +175,13 @@ def signin_template():
     _p(doc, "时间：{{ meeting_date }}　　地点：{{ place }}", STYLE.no_indent)
     _loop_table(doc, [("序号", 14, "{{ m.seq }}", True), ("姓名", 28, "{{ m.name }}", True),
                       ("党内职务", 30, "{{ m.role }}", True), ("签名", 50, "", False), ("备注", 34, "", False)],
-                "m in signin.members", height=12)
+                "m in signin.members", height=SIGN_ROW_MM)
     _p(doc, "{%p if signin.guests %}")
     _p(doc, "列席指导人员", STYLE.h1)
-    _loop_table(doc, [("序号", 14, "{{ g.seq }}", True), ("姓名", 28, "{{ g.name }}", True),
-                      ("职务", 44, "{{ g.title }}", False), ("参会方式", 30, "{{ g.mode }}", True),
-                      ("签名", 40, "", False)],
-                "g in signin.guests", height=12)
+    _loop_table(doc, [("序号", 14, "{{ g.seq }}", True), ("姓名", 24, "{{ g.name }}", True),
+                      ("职务", 58, "{{ g.title }}", False), ("参会方式", 26, "{{ g.mode }}", True),
+                      ("签名", 34, "", False)],
+                "g in signin.guests", height=SIGN_ROW_MM)
     _p(doc, "{%p endif %}")
     return doc
 
@@ -187,7 +202,7 @@ def minutes_template():
     _p(doc, "{%p endif %}")
     _p(doc, "一、会议议程", STYLE.h1)
     _p(doc, "{%p for a in agenda %}")
-    _p(doc, "{{ loop.index }}.{{ a.text }}")
+    _item(doc, "{{ loop.index }}.{{ a.text }}")
     _ruled(doc)
     _p(doc, "{%p endfor %}")
     _p(doc, "{%p if not agenda %}")
@@ -195,12 +210,12 @@ def minutes_template():
     _p(doc, "{%p endif %}")
     _p(doc, "二、对照检查发言", STYLE.h1)
     _p(doc, "{%p for s in speakers %}")
-    _p(doc, "{{ s.seq }}.{{ s.text }}")
+    _item(doc, "{{ s.seq }}.{{ s.text }}")
     _ruled(doc)
     _p(doc, "{%p endfor %}")
     _p(doc, "三、相互批评", STYLE.h1)
     _p(doc, "{%p for c in criticisms %}")
-    _p(doc, "{{ c.seq }}.{{ c.critic_name }}对{{ c.target_name }}提出批评：{{ c.content }}"
+    _item(doc, "{{ c.seq }}.{{ c.critic_name }}对{{ c.target_name }}提出批评：{{ c.content }}"
             "{% if c.response %}{{ c.target_name }}回应：{{ c.response }}{% endif %}")
     _ruled(doc)
     _p(doc, "{%p endfor %}")
@@ -211,9 +226,9 @@ def minutes_template():
     _ruled(doc)
     _p(doc, "五、民主评议党员", STYLE.h1)
     _p(doc, "{%p if result %}")
-    _p(doc, "评议结果：{{ result.text }}。")
+    _item(doc, "评议结果：{{ result.text }}。")
     _p(doc, "{%p elif appraisal %}")
-    _p(doc, "评议结果：{{ appraisal.text }}。")
+    _item(doc, "评议结果：{{ appraisal.text }}。")
     _p(doc, "{%p endif %}")
     _ruled(doc)
     _p(doc, "", STYLE.no_indent)
@@ -228,35 +243,86 @@ def opinion_form_template():
     _p(doc, "为开好{{ org }}{{ year }}年度{{ meeting_type }}，现就“{{ theme }}”征求您对支部班子和党员的意见建议。"
             "请实事求是填写，可不署名。")
     _loop_table(doc, [("单位", 34, "", False), ("主要内容", 50, "", False), ("意见和建议", 72, "", False)],
-                "row in opinion_rows", height=24)
+                "row in opinion_rows", height=17)  # eight rows and the date on one page
     _p(doc, "填表日期：　　年　　月　　日", STYLE.no_indent)
     return doc
 
 
 # --- 民主评议 -------------------------------------------------------------------------------
 
+# The ballot is a form on one A4 landscape page, not a 公文: narrow margins, and a table whose
+# type and rows shrink as the roster grows (小四 7 mm rows, 五号 5 mm, then 10 pt 3.9 mm). One page
+# holds up to BALLOT_ONE_PAGE members (tests/test_meeting_docs.py checks it in the PDF); a longer
+# roster breaks onto a second page with the header row repeated.
+# (members fewer than, font pt, exact line pt, row height mm); the last tier has no bound
+BALLOT_TIERS = ((21, 12, 15, 7), (31, 10.5, 14, 5), (0, 10, 11, 3.9))
+BALLOT_COMPACT_FROM = BALLOT_TIERS[-2][0]  # the most compact table from this many members
+BALLOT_ONE_PAGE = 41
+BALLOT_MARGINS_MM = {"top": 8, "bottom": 9, "left": 15, "right": 15, "footer": 3}
+
+
+def _ballot_page(doc) -> None:
+    section = doc.sections[0]
+    section.top_margin, section.bottom_margin = Mm(BALLOT_MARGINS_MM["top"]), Mm(BALLOT_MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(BALLOT_MARGINS_MM["left"]), Mm(BALLOT_MARGINS_MM["right"])
+    section.footer_distance = Mm(BALLOT_MARGINS_MM["footer"])
+
+
+def _fit(table, size: float, line: float) -> None:
+    """Every cell's text in ``size`` pt on exact ``line`` pt lines: the rows' height is known in advance."""
+    for row in table.rows:
+        for cell in row.cells:
+            for para in cell.paragraphs:
+                para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+                para.paragraph_format.line_spacing = Pt(line)
+                for run in para.runs:
+                    run.font.size = Pt(size)
+
+
+def _small(doc, text: str, size: float = 12, line: float = 15, centred: bool = False):
+    para = _p(doc, text, STYLE.table)
+    para.paragraph_format.line_spacing = Pt(line)
+    if centred:
+        para.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+    for run in para.runs:
+        run.font.size = Pt(size)
+    return para
+
+
 def ballot_template():
     doc = _new("民主评议党员测评表", landscape=True)
-    _p(doc, "民主评议党员测评表", STYLE.title)
-    _centred(doc, "{{ org }}{{ year }}年度　参评党员{{ ballot.graded_count }}人{% if ballot.probationary_count %}，"
-                  "预备党员{{ ballot.probationary_count }}人不参加评定等次{% endif %}。"
-                  "本表无记名填写，每人一份，共印制{{ ballot.copies }}份。")
-    _p(doc, "前六项在栏内填“好”“一般”或“差”；综合评定在优秀、合格、基本合格、不合格中选一栏划“√”，"
-            "评为优秀的不超过参评党员的三分之一。", STYLE.no_indent)
+    _ballot_page(doc)
+    title = _p(doc, "民主评议党员测评表", STYLE.title)
+    title.paragraph_format.line_spacing = Pt(26)
+    _small(doc, "{{ org }}{{ year }}年度{{ meeting_type }}　参评党员{{ ballot.graded_count }}人"
+                "{% if ballot.probationary_count %}，预备党员{{ ballot.probationary_count }}人不参加评定等次{% endif %}。"
+                "本表无记名填写，每人一份，共印制{{ ballot.copies }}份。", 10.5, 13, centred=True)
+    _small(doc, "前六项在栏内填“好”“一般”或“差”；综合评定在优秀、合格、基本合格、不合格中选一栏划“√”，"
+                "评为优秀的不超过参评党员的三分之一。", 10.5, 13)
     dims = ("理想信念", "政治理论素质", "组织纪律", "廉洁自律", "联系服务群众", "发挥先锋模范作用")
     grades = ("优秀", "合格", "基本合格", "不合格")
-    columns: list[Column] = [("序号", 12, "{{ m.seq }}", True),
-                             ("姓名", 40, "{{ m.name }}{% if not m.graded %}（预备党员，不参加评定等次）{% endif %}", True)]
+    # 267 mm between the margins; the 姓名 column holds a 预备党员's note on one 五号 line
+    columns: list[Column] = [("序号", 11, "{{ m.seq }}", True),
+                             ("姓名", 70, "{{ m.name }}{% if not m.graded %}（预备党员，不参加评定等次）{% endif %}", True)]
     columns += [(d, 20, "{% if not m.graded %}—{% endif %}", True) for d in dims]
-    columns += [(g, 17.75, "{% if not m.graded %}—{% endif %}", True) for g in grades]
-    _loop_table(doc, columns, "m in ballot.members", height=7)
+    columns += [(g, 16.5, "{% if not m.graded %}—{% endif %}", True) for g in grades]
+    for i, (below, size, line, height) in enumerate(BALLOT_TIERS):
+        if below:
+            _p(doc, f"{{%p {'if' if i == 0 else 'elif'} ballot.members|length < {below} %}}")
+        else:
+            _p(doc, "{%p else %}")
+        _fit(_loop_table(doc, columns, "m in ballot.members", height=height), size, line)
+    _p(doc, "{%p endif %}")
+    _note(doc, f"人数少于{BALLOT_TIERS[0][0]}人时用第一个表格（小四号），少于{BALLOT_TIERS[1][0]}人时用第二个（五号），"
+               f"更多时用第三个紧凑表格，一页可容纳{BALLOT_ONE_PAGE}人；超出时表格续排到第二页，表头自动重复。")
     return doc
 
 
-RESULT_COLUMNS = [("序号", 12, "{{ m.seq }}", True), ("姓名", 24, "{{ m.name }}", True),
-                  ("优秀票", 15, "{{ m.votes[0] }}", True), ("合格票", 15, "{{ m.votes[1] }}", True),
-                  ("基本合格票", 18, "{{ m.votes[2] }}", True), ("不合格票", 18, "{{ m.votes[3] }}", True),
-                  ("拟定等次", 26, "{{ m.proposed }}", True), ("确定等次", 28, "{{ m.grade }}", True)]
+# widths that keep every header on one 小四 line (156 mm, the 版心)
+RESULT_COLUMNS = [("序号", 12, "{{ m.seq }}", True), ("姓名", 20, "{{ m.name }}", True),
+                  ("优秀票", 17, "{{ m.votes[0] }}", True), ("合格票", 17, "{{ m.votes[1] }}", True),
+                  ("基本合格票", 26, "{{ m.votes[2] }}", True), ("不合格票", 22, "{{ m.votes[3] }}", True),
+                  ("拟定等次", 21, "{{ m.proposed }}", True), ("确定等次", 21, "{{ m.grade }}", True)]
 
 
 def result_template():
@@ -288,7 +354,8 @@ def publicity_template():
     _p(doc, "{%p endfor %}")
     _p(doc, "公示期为{{ result.publicity_start }}至{{ result.publicity_end }}。公示期间如有意见，"
             "可通过来信、来电或当面等方式向{{ org }}反映。")
-    _p(doc, "联系人：　　　　　　联系电话：")
+    _p(doc, f"联系人：{{% if result.contact %}}{{{{ result.contact }}}}{{% else %}}{BLANK}{{% endif %}}"
+            f"　　联系电话：{BLANK}")
     _sign(doc, "{{ org }}")
     _note(doc, "本公示只列出评为优秀、基本合格和不合格的党员（多数单位的做法）；评为合格的党员不逐一列出。"
                "如需公示全部党员的等次，可在此处用 result.members 逐人列出姓名和等次（字段见变量说明）。")
@@ -297,7 +364,8 @@ def publicity_template():
 
 def progress_template():
     doc = _new("整改落实情况报告")
-    _two_line_title(doc, "{{ org }}关于{{ year }}年度{{ meeting_type }}", "查摆问题整改落实情况的报告")
+    # three lines: a branch's name and a 专题组织生活会 do not share one 二号 line
+    _two_line_title(doc, "{{ org }}关于", "{{ year }}年度{{ meeting_type }}", "查摆问题整改落实情况的报告")
     _p(doc, "", STYLE.no_indent)
     _p(doc, "{{ superior }}：", STYLE.addressee)
     _p(doc, "{{ org }}于{{ meeting_date }}召开{{ year }}年度{{ meeting_type }}，共查摆问题{{ progress.problem_count }}条，"
@@ -338,9 +406,16 @@ def notice_template():
     _p(doc, "{%p endfor %}")
     _p(doc, "各项材料均由下发的支部填报表生成，数据只需填写一次。")
     _p(doc, "三、联系方式", STYLE.h1)
-    _p(doc, "联系人：　　　　　　联系电话：")
+    _p(doc, f"联系人：{{% if contact %}}{{{{ contact }}}}{{% else %}}{BLANK}{{% endif %}}"
+            f"　　联系电话：{{% if phone %}}{{{{ phone }}}}{{% else %}}{BLANK}{{% endif %}}")
     _sign(doc, "{{ org }}")
     return doc
+
+
+def _keep_headings(doc) -> None:
+    """A heading is never the last line of a page: it keeps with the paragraph after it."""
+    for name in (STYLE.h1, STYLE.h2):
+        doc.styles[name].paragraph_format.keep_with_next = True
 
 
 TEMPLATES = {
@@ -359,6 +434,7 @@ def build(out_dir: Path = TEMPLATE_DIR) -> list[Path]:
     for name, make in TEMPLATES.items():
         assert name in declared, name
         doc = make()
+        _keep_headings(doc)
         _slim(doc)
         with atomic_path(out_dir / name) as tmp:
             doc.save(str(tmp))

@@ -151,7 +151,6 @@ def places(tmp_path):
 
 FOLDER_FOR_FILE = [
     ["render", "DIR", "-o", "OUT"],
-    ["check-template", "DIR"],
     ["distribute", "DIR", "-o", "OUT"],
     ["remind", "DIR", "-o", "OUT"],
     ["carry", "DIR", "--cycle", "DIR", "-o", "OUT"],

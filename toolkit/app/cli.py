@@ -296,8 +296,10 @@ def cmd_render(args) -> int:
         return INPUT_ERRORS
     if result.report.issues:
         print_report(result.report)
-    for name in result.builtin:
-        _out(f"模板文件夹中没有“{name}.docx”，该文档使用内置模板。")
+    if result.own:
+        _out(f"使用模板文件夹中的模板：{'、'.join(result.own)}。")
+    if result.builtin:
+        _out(f"模板文件夹中没有其余文档的模板，使用内置模板：{'、'.join(result.builtin)}。")
     for notice in result.skipped:
         _out(f"【提示】{notice}")
     for doc in [*result.written, *result.pdf]:
@@ -306,17 +308,22 @@ def cmd_render(args) -> int:
 
 
 def cmd_check_template(args) -> int:
-    from toolkit.workflows.branch import check_template
+    from toolkit.workflows.branch import check_template, template_folder
 
     failed = False
     for name in args.templates:
-        result = check_template(_file(name, "Word 模板", "情况报告.docx"))
-        if result.unknown:
-            failed = True
-            _out(f"✗ {result.path.name} 使用了工具没有提供的变量：{'、'.join(result.unknown)}")
-            _out("  可用的变量见 docx_templates/变量说明.md。")
-        else:
-            _out(f"✓ {result.path.name} 检查通过：变量都由工具提供，试生成成功。")
+        path = _existing(name)
+        files, rest = template_folder(path) if path.is_dir() else ([path], [])
+        for file in files:
+            result = check_template(file)
+            if result.unknown:
+                failed = True
+                _out(f"✗ {result.path.name} 使用了工具没有提供的变量：{'、'.join(result.unknown)}")
+                _out("  可用的变量见 docx_templates/变量说明.md。")
+            else:
+                _out(f"✓ {result.path.name} 检查通过：变量都由工具提供，试生成成功。")
+        if rest:
+            _out(f"{path} 中没有 {'、'.join(rest)}：生成时这些文档使用内置模板。")
     return INPUT_ERRORS if failed else OK
 
 
@@ -466,7 +473,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_render)
 
     p = _command(sub, "check-template")
-    p.add_argument("templates", nargs="+", metavar="模板", help="要检查的 Word 模板（.docx）")
+    p.add_argument("templates", nargs="+", metavar="模板",
+                   help="要检查的 Word 模板（.docx），或模板文件夹（检查其中的每个模板，并列出使用内置模板的文档）")
     p.set_defaults(func=cmd_check_template)
 
     p = _command(sub, "demo")

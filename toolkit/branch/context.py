@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from toolkit.branch.read import Branch
-from toolkit.branch.validate import AS_MEMBER, ballot_tally
+from toolkit.branch.validate import AS_MEMBER, attendance_counts, ballot_tally, ordinary_members
 from toolkit.core.values import format_date
 from toolkit.core.wording import (
     as_text,
@@ -214,21 +214,6 @@ def _preparation(info: dict[str, Any], studies: list, opinions: list, talks: lis
 
 
 # --- the meeting -------------------------------------------------------------------------
-
-def ordinary_members(members: list[dict], guests: list[dict]) -> list[dict]:
-    """Leaders who came 以普通党员身份参加: members of the meeting, though not on its roster."""
-    roster = {as_text(m.get("name")) for m in members}
-    return [g for g in guests if g.get("mode") == AS_MEMBER and as_text(g.get("name"))
-            and as_text(g.get("name")) not in roster]
-
-
-def attendance_counts(members: list[dict], guests: list[dict]) -> tuple[int, int, int]:
-    """应到, 实到, 缺席: the roster plus the leaders attending as ordinary members (they were there)."""
-    extra = len(ordinary_members(members, guests))
-    present = sum(1 for r in members if r.get("present") is True) + extra
-    absent = sum(1 for r in members if r.get("present") is False)
-    return len(members) + extra, present, absent
-
 
 def _attendance(members: list[dict], guests: list[dict]) -> Context:
     absent = [r for r in members if r.get("present") is False]

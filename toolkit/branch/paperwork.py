@@ -131,7 +131,20 @@ def _result(branch: Branch, members: list[dict], ctx: Context) -> Context | None
         "excellent": join([comrade(r["name"]) for r in rows if r["grade"] == GRADES[0]]),
         "flagged": [{"name": comrade(r["name"]), "grade": r["grade"]} for r in rows if r["grade"] in GRADES[2:]],
         **_publicity(branch.report_date),  # 报告日期, else the 召开日期 (required): never today
+        "contact": _contact(members),
     }
+
+
+CONTACT_ROLES = ("书记", "组织委员")  # who answers for the 公示: 基本信息 has no contact field
+
+
+def _contact(members: list[dict]) -> str:
+    """The 公示's 联系人: the branch's 书记, else its 组织委员 (某某同志); '' when the roster has neither."""
+    for role in CONTACT_ROLES:
+        name = next((as_text(r.get("name")) for r in members if as_text(r.get("role")) == role), "")
+        if name:
+            return comrade(name)
+    return ""
 
 
 def _result_row(i: int, r: dict, votes: dict[str, dict], proposals: dict[str, str],

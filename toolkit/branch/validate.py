@@ -16,6 +16,7 @@ from toolkit.branch import quality
 from toolkit.branch.appraisal import Ballot, Tally, tally
 from toolkit.branch.read import Branch, read_branch
 from toolkit.core.values import format_date
+from toolkit.core.wording import as_text
 from toolkit.errors import Issue, IssueCode, Report, Severity
 from toolkit.messages import file_issue, issue
 from toolkit.schema.meeting_kinds import kind_of
@@ -56,6 +57,24 @@ def people(branch: Branch) -> set[str]:
     """
     guests = {r["name"] for r in branch.rows(GUESTS.key) if r.get("name") and r.get("mode") == AS_MEMBER}
     return roster(branch) | guests
+
+
+def ordinary_members(members: list[dict], guests: list[dict]) -> list[dict]:
+    """Leaders who came 以普通党员身份参加: members of the meeting, though not on its roster."""
+    names = {as_text(m.get("name")) for m in members}
+    return [g for g in guests if g.get("mode") == AS_MEMBER and as_text(g.get("name"))
+            and as_text(g.get("name")) not in names]
+
+
+def attendance_counts(members: list[dict], guests: list[dict]) -> tuple[int, int, int]:
+    """应到, 实到, 缺席: the roster plus the leaders attending as ordinary members (they were there).
+
+    The one count check's confirmation, the documents and the 汇总表 all quote.
+    """
+    extra = len(ordinary_members(members, guests))
+    present = sum(1 for r in members if r.get("present") is True) + extra
+    absent = sum(1 for r in members if r.get("present") is False)
+    return len(members) + extra, present, absent
 
 
 def required_fields(branch: Branch) -> Iterator[Issue]:
@@ -429,9 +448,10 @@ def counts(branch: Branch) -> dict[str, int]:
     members = branch.rows(MEMBERS.key)
     problems = branch.rows(PROBLEMS.key)
     proposed = Counter(p["proposed"] for p in proposals(branch))
+    expected, present, _ = attendance_counts(members, branch.rows(GUESTS.key))
     return {
-        "应到": len(members),
-        "实到": sum(1 for r in members if r.get("present") is True),
+        "应到": expected,
+        "实到": present,
         "问题": len(problems),
         "支部班子问题": sum(1 for r in problems if r.get("level") == "支部班子"),
         "党员个人问题": sum(1 for r in problems if r.get("level") == "党员个人"),

@@ -40,4 +40,7 @@ def notice_context(cycle: Cycle, today: dt.date) -> dict[str, Any]:
         "branch_count": len(cycle.branches),
         "hand_in": [{"lead": lead(i), "text": t} for i, t in enumerate(items, start=1)],
         "report_date": format_date(today),
+        # 联系人 and 联系电话 of 基本设置; blank ones leave a line to fill by hand in the template
+        "contact": as_text(info.get("contact")),
+        "phone": as_text(info.get("phone")),
     }

@@ -209,15 +209,23 @@ def variable_reference() -> str:
             value = "；".join(str(v) for v in value)
         return str(value).replace("|", "\\|").replace("\n", " ")
 
-    for var in ALL_VARIABLES:
-        if var.fields:
-            kind = "（对象）" if var.example == "dict" else "（列表，每项的字段见下）"
-            out.append(f"| `{var.name}` | {cell(var.description)}{kind} | |")
-            for f in var.fields:
-                sub = "（列表）" if f.fields else ""
-                out.append(f"| `{var.name}` · `{f.name}` | {cell(f.description)}{sub} | {cell(f.example if not f.fields else '')} |")
-        else:
-            out.append(f"| `{var.name}` | {cell(var.description)} | {cell(var.example)} |")
+    def rows(variables: tuple[Var, ...]) -> None:
+        for var in variables:
+            if var.fields:
+                kind = "（对象）" if var.example == "dict" else "（列表，每项的字段见下）"
+                out.append(f"| `{var.name}` | {cell(var.description)}{kind} | |")
+                for f in var.fields:
+                    sub = "（列表）" if f.fields else ""
+                    out.append(f"| `{var.name}` · `{f.name}` | {cell(f.description)}{sub} | {cell(f.example if not f.fields else '')} |")
+            else:
+                out.append(f"| `{var.name}` | {cell(var.description)} | {cell(var.example)} |")
+
+    rows(ALL_VARIABLES)
+    out += ["", "## 党委的通知（通知.docx）", "",
+            "`orglife distribute` 根据周期设置生成通知。除下表各项外，通知还可使用 `org`（上级党组织）、`year`、",
+            "`meeting_type`、`theme`、`basis` 和 `report_date`（生成通知的日期）。", "",
+            "| 变量 | 说明 | 示例 |", "|---|---|---|"]
+    rows(NOTICE_VARIABLES)
     out.append("")
     return "\n".join(out)
 
@@ -268,7 +276,9 @@ PAPERWORK_VARIABLES: tuple[Var, ...] = (
           V("excellent", "评为优秀的党员（某某同志，顿号连接）", "王建国同志、陈思雨同志"),
           V("flagged", "评为基本合格、不合格的党员", fields=(V("name", "某某同志", "赵六同志"), V("grade", "等次", "基本合格"))),
           V("publicity_start", "公示开始日期（报告日期，未填为召开日期）", "2023年8月28日"),
-          V("publicity_end", "公示结束日期", "2023年9月1日"), V("publicity_days", "公示天数", 5))),
+          V("publicity_end", "公示结束日期", "2023年9月1日"), V("publicity_days", "公示天数", 5),
+          V("contact", "公示的联系人：参会人员中的书记（没有时为组织委员），某某同志；都没有时为空（模板留出横线手写）",
+            "陈思雨同志"))),
 )
 
 # One member's own material, the same for every meeting kind (branch/personal.py): the branch's
@@ -323,6 +333,19 @@ PROGRESS_VARIABLES: tuple[Var, ...] = (
                 V("deadline", "整改时限", "2023年12月31日"),
                 V("state", "截至日期的状态：已完成/已逾期/10天内到期/正常/长期坚持/未填时限", "已完成"),
                 V("evidence", "整改成效及佐证", "已印发学习计划。"), V("done_date", "完成日期（已完成时）", "2023年10月8日"))))))),
+)
+
+# The committee's 通知 (committee/notice.py, written by `orglife distribute` from 周期设置); it also
+# uses org (the 上级党组织), year, meeting_type, theme, basis and report_date (the day it is written).
+# Not a branch template's variables: listed apart in the reference, never in ALL_PROVIDED.
+NOTICE_VARIABLES: tuple[Var, ...] = (
+    V("title", "标题，如“关于召开2023年度组织生活会的通知”", "关于召开2023年度组织生活会的通知"),
+    V("deadline", "召开截止日期", "2023年9月15日"),
+    V("branch_count", "支部名册中的支部数", 12),
+    V("hand_in", "各支部报送的材料", fields=(V("lead", "一是、二是……", "一是"),
+                                                  V("text", "材料", "情况报告（Word 文件，由填报表生成）"))),
+    V("contact", "周期设置中的联系人（未填为空，模板留出横线手写）", "陈思雨"),
+    V("phone", "周期设置中的联系电话（未填为空，模板留出横线手写）", "0571-88001234"),
 )
 
 ALL_VARIABLES: tuple[Var, ...] = VARIABLES + PAPERWORK_VARIABLES + MEMBER_VARIABLES + PROGRESS_VARIABLES

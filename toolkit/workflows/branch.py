@@ -15,7 +15,14 @@ from pathlib import Path
 from toolkit.branch.validate import check_file, counts, unreadable_report
 from toolkit.errors import InputError, Report, UsageError, WorkbookError
 from toolkit.workflows.steps import steps
-from toolkit.writers.render import TemplateCheck, check_template, meeting_kind, render_set, resolve_templates
+from toolkit.writers.render import (
+    TemplateCheck,
+    check_template,
+    known_templates,
+    meeting_kind,
+    render_set,
+    resolve_templates,
+)
 
 __all__ = [
     "CheckResult", "CheckedFile", "RenderResult", "TemplateCheck", "WorkbookHasErrors",
@@ -120,6 +127,7 @@ class RenderResult:
     docx: list[Path] = field(default_factory=list)
     pdf: list[Path] = field(default_factory=list)
     builtin: list[str] = field(default_factory=list)  # documents that used the built-in template
+    own: list[str] = field(default_factory=list)  # documents that used the --templates folder's template
     figures: dict | None = None
     skipped: list[str] = field(default_factory=list)  # documents not written, each with why (in Chinese)
     # the meeting's other documents (schema/documents.py), after the kind's main ones in ``docx``
@@ -145,16 +153,39 @@ def render_workbook(path: str | os.PathLike, out_dir: str | os.PathLike, *, pdf:
         branch, report = check_file(path)
     if not report.ok:
         raise WorkbookHasErrors(report)
-    _, _, builtin = resolve_templates(templates, tuple(d for d in meeting_kind(branch).documents if d.core))
     # every document of the meeting kind (schema/documents.py), in one all-or-none batch
     with progress("生成全套材料（报告、会议材料和个人材料）"):
         written = render_set(branch, out_dir, templates=templates)
-    result = RenderResult(path=path, report=report, docx=written.core, paperwork=written.docx,
-                          builtin=builtin if templates is not None else [], figures=counts(branch),
-                          skipped=written.skipped)
+    own, builtin = _template_sources(branch, templates)
+    result = RenderResult(path=path, report=report, docx=written.core, paperwork=written.docx, builtin=builtin,
+                          own=own, figures=counts(branch), skipped=written.skipped)
     if pdf:
         result.pdf = _pdfs(written.for_pdf, progress)
     return result
+
+
+def _template_sources(branch, templates: str | os.PathLike | None) -> tuple[list[str], list[str]]:
+    """(documents rendered from the --templates folder, documents rendered from the built-in templates).
+
+    A folder may hold only the templates a unit changed (say 民主评议结果公示.docx): those are used,
+    the built-in ones for the rest, and the run says which.
+    """
+    if templates is None:
+        return [], []
+    docs = [d for d in meeting_kind(branch).documents if not d.on_progress]
+    own = [d.name for d in docs if (Path(templates) / d.template).is_file()]
+    return own, [d.name for d in docs if d.name not in own]
+
+
+def template_folder(folder: str | os.PathLike) -> tuple[list[Path], list[str]]:
+    """(the templates a --templates folder holds, the template files it leaves to the built-in ones).
+
+    UsageError when it holds none of them (the same rule as render --templates).
+    """
+    resolve_templates(folder)
+    names = known_templates()
+    held = [Path(folder) / n for n in names if (Path(folder) / n).is_file()]
+    return held, [n for n in names if not (Path(folder) / n).is_file()]
 
 
 def _pdfs(docs: list[Path], progress) -> list[Path]:

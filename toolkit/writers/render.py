@@ -331,6 +331,14 @@ def _worker_main() -> int:
 
 # --- public API ----------------------------------------------------------------------------
 
+def known_templates() -> list[str]:
+    """Every template file a render may use: a unit's folder may hold any of them (the rest are built-in)."""
+    from toolkit.schema.documents import BRANCH_DOCUMENTS as ALL_DOCUMENTS
+
+    names = [t for t in all_templates() if t.endswith(".docx")]
+    return names + [d.template for d in ALL_DOCUMENTS if d.template not in names]
+
+
 def resolve_templates(templates: str | os.PathLike | None, documents: tuple[Document, ...] = BRANCH_DOCUMENTS,
                       ) -> tuple[list[Path], bool, list[str]]:
     """Template path per document, whether they need isolation, and which fell back to built-in."""
@@ -342,9 +350,9 @@ def resolve_templates(templates: str | os.PathLike | None, documents: tuple[Docu
         raise UsageError(f"找不到模板文件夹：{templates}")
     if folder.resolve() == TEMPLATE_DIR.resolve():
         return builtin_paths, False, [d.name for d in documents]
-    known = [t for t in all_templates() if t.endswith(".docx")]
+    known = known_templates()
     if not any((folder / t).is_file() for t in known):
-        raise UsageError(f"模板文件夹 {templates} 中没有 {'、'.join(t for _, t in DOCUMENTS)} 中的任何一个")
+        raise UsageError(f"模板文件夹 {templates} 中没有工具使用的任何一个模板（{'、'.join(known)}）")
     found = [folder / d.template for d in documents]
     builtin = [d.name for d, p in zip(documents, found) if not p.is_file()]
     paths = [p if p.is_file() else b for p, b in zip(found, builtin_paths)]
