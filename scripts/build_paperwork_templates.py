@@ -116,9 +116,11 @@ def _note(doc, text: str) -> None:
 
 # --- each member's own material ------------------------------------------------------------
 
-PERSONAL_LIST = [("序号", 12, "{{ m.seq }}", True), ("问题概述", 40, "{{ m.summary }}", False),
-                 ("整改措施", 56, "{{ m.measure }}", False), ("整改时限", 30, "{{ m.deadline }}", True),
-                 ("完成状态", 18, "{{ m.status }}", True)]
+# the branch 整改清单's rule (build_docx_templates.LIST_COLUMNS): "序号" 14 mm and a four-character
+# 时限 or 状态 (长期坚持, 正在推进) 23 mm never break; the 156 mm text width is filled.
+PERSONAL_LIST = [("序号", 14, "{{ m.seq }}", True), ("问题概述", 42, "{{ m.summary }}", False),
+                 ("整改措施", 54, "{{ m.measure }}", False), ("整改时限", 23, "{{ m.deadline }}", True),
+                 ("完成状态", 23, "{{ m.status }}", True)]
 
 
 def personal_template():
@@ -150,13 +152,16 @@ def personal_template():
     _p(doc, "{%p endif %}")
     _p(doc, "{{ member.sec.measures }}、整改措施", STYLE.h1)
     _p(doc, "{%p if member.measures %}")
-    _p(doc, "针对查摆的问题，本人制定整改措施{{ member.measure_count }}条，见个人整改清单。")
+    _p(doc, "针对查摆的问题，本人制定整改措施{{ member.measure_count }}条，见附件个人整改清单。")
     _p(doc, "{%p else %}")
     _p(doc, "整改台账中尚未填写针对本人问题的整改措施。")
     _p(doc, "{%p endif %}")
-    _sign(doc, "{{ member.name }}")
+    # read out at the meeting, so dated the meeting day (as the branch's 对照检查材料)
+    _sign(doc, "{{ member.name }}", "meeting_date")
     _p(doc, "{%p if member.measures %}")
-    _p(doc, "个人整改清单", STYLE.h1)
+    # the list is the material's 附件 (GB/T 9704 7.3.4 / 8.2): a page of its own, 附件 at the top left
+    _p(doc, "附件", STYLE.attachment).paragraph_format.page_break_before = True
+    _p(doc, "个人整改清单", STYLE.title)
     _loop_table(doc, PERSONAL_LIST, "m in member.measures")
     _p(doc, "{%p endif %}")
     _note(doc, "原因剖析没有按人填写的列，因此个人材料不写原因剖析；需要时请在 Word 中自行补充。")
