@@ -491,20 +491,27 @@ def lower_missing(result_lower: list[LowerSummary], lower_roster: list[dict[str,
 
 
 def lower_rows(result) -> list[dict[str, Any]]:
-    """下级党组织: one row per lower committee (and the ones below it, from its own sheet)."""
-    from toolkit.core.status import ST_DONE, ST_LONG, measure_status
+    """下级党组织: one row per lower committee (and the ones below it, from its own sheet).
 
+    Its figures are the per-branch figures (committee/collect.figures, the measures' status
+    computed once) grouped by the 汇总表 each branch came in: a pandas groupby over one row
+    per branch. A branch of a summary that was counted through another file is not in those
+    figures; its few counts are added by hand, so each row describes the whole summary.
+    """
+    sums = _sums_by_summary(result)
+    used = {id(rec) for rec in result.branches}
     rows = []
     for s in result.lower:
-        measures = [m for rec in s.branches for m in rec.measures]
-        done = sum(1 for m in measures if measure_status(m.deadline, m.status, m.done_date, result.as_of) == ST_DONE)
-        long_term = sum(1 for m in measures if measure_status(m.deadline, m.status, m.done_date, result.as_of)
-                        == ST_LONG)
-        countable = len(measures) - long_term
+        problems, measures, done, long_term = sums.get(s.file, (0, 0, 0, 0))
+        for rec in s.branches:
+            if id(rec) not in used:
+                p, m, d, lt = _branch_sums(rec, result.as_of)
+                problems, measures, done, long_term = problems + p, measures + m, done + d, long_term + lt
+        countable = measures - long_term
         note = "；".join(s.duplicates[:3]) if s.duplicates else ""
         rows.append({"org_name": s.committee, "parent": "", "branches": s.declared["支部数"],
                      "reported": s.declared["已报送"], "missing": s.declared["未报送"],
-                     "problems": sum(len(r.problems) for r in s.branches), "measures": len(measures),
+                     "problems": problems, "measures": measures,
                      "done": done, "rate": done / countable if countable else None, "as_of": s.as_of,
                      "file": s.file, "note": note})
         for deeper in s.lower:
@@ -515,3 +522,26 @@ def lower_rows(result) -> list[dict[str, Any]]:
         if name_key(row.get("org_name") or "") not in sent:
             rows.append({"org_name": row.get("org_name"), "parent": "", "note": "未报送汇总表"})
     return rows
+
+
+SUM_COLUMNS = ("问题", "措施", "已完成", "长期坚持")
+
+
+def _sums_by_summary(result) -> dict[str, tuple[int, int, int, int]]:
+    """(问题, 措施, 已完成, 长期坚持) of the counted branches, by the lower 汇总表 they came in."""
+    import pandas as pd
+
+    if not result.lower:
+        return {}
+    per = result.figures["per_branch"]
+    frame = pd.DataFrame({"via": [rec.via for rec in result.branches],
+                          **{k: [p[k] for p in per] for k in SUM_COLUMNS}})
+    table = frame[frame["via"] != ""].groupby("via", sort=False)[list(SUM_COLUMNS)].sum()
+    return {via: tuple(int(v) for v in values) for via, values in zip(table.index, table.to_numpy())}
+
+
+def _branch_sums(rec: BranchRecord, as_of: dt.date) -> tuple[int, int, int, int]:
+    from toolkit.core.status import ST_DONE, ST_LONG, measure_status
+
+    states = [measure_status(m.deadline, m.status, m.done_date, as_of) for m in rec.measures]
+    return len(rec.problems), len(rec.measures), states.count(ST_DONE), states.count(ST_LONG)
