@@ -200,13 +200,16 @@ def _put(ws, r: int, c: int, value: Any, fmt: _Fmt, cell_fmt=None) -> None:
         ws.write_string(r, c, str(value), cell_fmt or fmt.text)
 
 
-def write_summary(result: CollectResult, path: str | os.PathLike, *, marks: LedgerMarks | None = None) -> Path:
+def write_summary(result: CollectResult, path: str | os.PathLike, *, marks: LedgerMarks | None = None,
+                  clock: dict[str, float] | None = None) -> Path:
     """Write 汇总表.xlsx (sheets fixed by section 4 of the workbook contract).
 
     ``marks``: the committee's marks (党委销号, 销号日期, 备注, its own columns) from
     the last 汇总表, already placed on this ledger's rows by marks.ledger_marks.
+    ``clock``: filled with the seconds each sheet took (and 打包, the package), for benchmarks.
     """
     path = Path(path)
+    lap = _Lap(clock)
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False})
@@ -222,18 +225,40 @@ def write_summary(result: CollectResult, path: str | os.PathLike, *, marks: Ledg
         _overview(wb, sheets[OVERVIEW.name], result, fmt, split)
         if rolled_up(result):
             _lower(sheets[LOWER.name], result, fmt)
-        long_rows = [_branches(sheets[BRANCHES_NAME], result, fmt),
-                     *_problems([sheets[n] for n in split[PROBLEMS.name]], result, fmt),
-                     *_ledger([sheets[n] for n in split[LEDGER.name]], result, fmt, marks),
-                     _appraisal(sheets[APPRAISAL.name], result, fmt)]
+        lap(OVERVIEW.name)
+        long_rows = [_branches(sheets[BRANCHES_NAME], result, fmt)]
+        lap(BRANCHES_NAME)
+        long_rows += _problems([sheets[n] for n in split[PROBLEMS.name]], result, fmt)
+        lap(PROBLEMS.name)
+        long_rows += _ledger([sheets[n] for n in split[LEDGER.name]], result, fmt, marks)
+        lap(LEDGER.name)
+        long_rows.append(_appraisal(sheets[APPRAISAL.name], result, fmt))
+        lap(APPRAISAL.name)
         _missing(sheets[MISSING.name], result, fmt)
         _files(sheets[FILES.name], result, fmt)
         _issues(sheets[ISSUES.name], result, fmt)
         _meta(wb.add_worksheet(META_SHEET), result)
         sheets[OVERVIEW.name].activate()
+        lap("其他工作表")
         wb.close()
         splice(tmp, long_rows)  # the long sheets' rows, written as XML beside XlsxWriter (sheet_xml.py)
+        lap("打包")
     return path
+
+
+class _Lap:
+    """Seconds since the last lap, into ``clock`` by name (nothing when clock is None)."""
+
+    def __init__(self, clock: dict[str, float] | None):
+        import time
+
+        self.clock, self.now, self.last = clock, time.perf_counter, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        if self.clock is not None:
+            now = self.now()
+            self.clock[name] = self.clock.get(name, 0.0) + now - self.last
+            self.last = now
 
 
 def split_plan(result: CollectResult, marks: LedgerMarks | None = None) -> dict[str, list[str]]:
