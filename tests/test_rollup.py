@@ -332,3 +332,20 @@ def test_the_duplicate_is_explained_in_the_issues_sheet(tree):
     rows = list(book["校验问题"].iter_rows(values_only=True))
     said = [r for r in rows[1:] if r[1] == "甲局三支部" and "重复报送" in (r[8] or "")]
     assert len(said) == 1 and said[0][0].startswith("工委收件/甲局.xlsx")
+
+
+def test_the_appraisal_table_has_one_row_per_lower_committee(tree):
+    import docx
+
+    result = tree["result"]
+    doc = docx.Document(result.summary_path.parent / "民主评议情况汇总表.docx")
+    rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
+    head, body = rows[0], rows[1:]
+    by_name = {r[head.index("党组织名称")]: r for r in body}
+    assert "乙局机关党委" in by_name and "乙局一支部" not in by_name
+    assert "2个支部合计" in by_name["乙局机关党委"][-1]
+    assert "甲局三支部" in by_name  # came directly: its own row
+    yi = [rec for rec in result.branches if rec.parent == "乙局机关党委"]
+    assert int(by_name["乙局机关党委"][head.index("党员人数")]) == sum(rec.counts["应到"] for rec in yi)
+    total = next(r for r in body if r[1] == "合计")
+    assert int(total[head.index("党员人数")]) == result.figures["应到"]
