@@ -622,7 +622,6 @@ def _ledger(wss, result: CollectResult, fmt: _Fmt, notes: LedgerMarks | None) ->
 
     pages = _Pages(wss, start)
     g = 0  # the row over all parts: marks are placed by it
-    closed_header = LEDGER.header("closed_date")
     for rec in result.branches:
         problems = {p.pid: p for p in rec.problems}
         for m in rec.measures:
@@ -631,18 +630,23 @@ def _ledger(wss, result: CollectResult, fmt: _Fmt, notes: LedgerMarks | None) ->
             cells, height = row.cells(rec, m, problems.get(m.pid))
             if parent_col is not None and rec.parent:
                 cells[parent_col] = (parent_col, rec.parent, "")
-            kept = notes.by_row.get(g) if notes else None
-            for name, value in (kept or {}).items():
-                if name == closed_header and isinstance(m.closed_date, dt.date):
-                    continue  # the branch's own 销号日期 is the newer word
-                for cell in st.typed((value,), start=column[name]):
-                    cells[cell[0]] = cell
+            if notes and g in notes.by_row:
+                _marks_into(cells, notes.by_row[g], m, column, st)
             pages.out.add(pages.r, sorted(cells.values()), height)
     # Marks whose measure is no longer in any workbook stay visible at the end, with why.
     for mark in leftovers:
         pages.advance()
         pages.out.add(pages.r, _leftover(mark, column, st))
     return pages.parts
+
+
+def _marks_into(cells: dict, kept: dict[str, Any], m, column: dict[str, int], st: _Styles) -> None:
+    """The committee's marks carried over onto this measure's row."""
+    for name, value in kept.items():
+        if name == LEDGER.header("closed_date") and isinstance(m.closed_date, dt.date):
+            continue  # the branch's own 销号日期 is the newer word
+        for cell in st.typed((value,), start=column[name]):
+            cells[cell[0]] = cell
 
 
 def _leftover(mark, column: dict[str, int], st: _Styles) -> list[tuple[int, Any, str]]:
