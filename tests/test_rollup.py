@@ -78,7 +78,7 @@ def tree(tmp_path_factory):
     result = collect([inbox, base / "乙局报送.zip"], base / "工委输出", cycle=top, as_of=AS_OF,
                      progress=False, jobs=1)
     counted = [*direct, *jia_files, *yi_files]  # A3 once
-    return {"base": base, "result": result, "counted": counted, "top": top}
+    return {"base": base, "result": result, "counted": counted, "top": top, "jia": jia, "jia_result": jia_result}
 
 
 def _independent(paths: list[Path]) -> dict[str, int]:
@@ -227,11 +227,19 @@ def _formula_errors(xml: bytes) -> bytes:
                   if m.group(1) != b"L1" else m.group(0), xml)
 
 
+def _formula_error_in_text(xml: bytes) -> bytes:
+    # one 问题概述 (column G) of the second problem row becomes #N/A: refused by cell, never read as a blank
+    import re
+
+    return re.sub(rb'<c r="G3"[^>]*>.*?</c>', b'<c r="G3" t="e"><v>#N/A</v></c>', xml, count=1)
+
+
 @pytest.mark.parametrize(("name", "sheet", "change", "said"), [
     ("炸弹.xlsx", "问题总表", _bomb, "压缩"),
     ("实体炸弹.xlsx", "_meta", _entities, "实体"),
     ("百万行.xlsx", "问题总表", _million, "行"),
-    ("公式错误.xlsx", "支部情况", _formula_errors, "“支部情况”第 2 行"),
+    ("公式错误.xlsx", "支部情况", _formula_errors, "“支部情况”第 2 行 L2 单元格是公式错误 #REF!"),
+    ("明细公式错误.xlsx", "问题总表", _formula_error_in_text, "“问题总表”第 3 行 G3 单元格是公式错误 #N/A"),
 ])
 def test_hostile_summary_is_refused_with_its_reason(tree, tmp_path, name, sheet, change, said):
     src = tree["base"] / "甲局输出" / "汇总表.xlsx"
@@ -278,6 +286,24 @@ def test_a_list_past_the_row_limit_goes_on_in_numbered_sheets(tree, tmp_path, mo
     assert "问题总表分表数" in overview
 
 
+def test_a_lower_summary_split_over_numbered_sheets_is_read_back_whole(tree, tmp_path, monkeypatch):
+    from toolkit.writers import consolidate
+
+    monkeypatch.setattr(consolidate, "DATA_ROWS", 4)
+    lower = collect([tree["base"] / "甲局收件"], tmp_path / "甲局", cycle=tree["jia"], as_of=AS_OF, progress=False,
+                    jobs=1)
+    names = openpyxl.load_workbook(lower.summary_path, read_only=True).sheetnames
+    assert "问题总表（2）" in names and "整改总台账（2）" in names
+    monkeypatch.undo()
+    result = collect([lower.summary_path], tmp_path / "工委", cycle=tree["top"], as_of=AS_OF, progress=False, jobs=1)
+    (f,) = result.files
+    assert f.outcome == "已汇总", f.reason
+    want = tree["jia_result"].figures
+    assert (result.figures["已报送"], result.figures["问题"], result.figures["措施"]) == (
+        want["已报送"], want["问题"], want["措施"])
+    assert result.figures["类别"] == want["类别"]
+
+
 def test_the_higher_committees_marks_survive_a_recollect(tree, tmp_path):
     src = tree["result"].summary_path
     wb = openpyxl.load_workbook(src)
@@ -306,3 +332,20 @@ def test_the_duplicate_is_explained_in_the_issues_sheet(tree):
     rows = list(book["校验问题"].iter_rows(values_only=True))
     said = [r for r in rows[1:] if r[1] == "甲局三支部" and "重复报送" in (r[8] or "")]
     assert len(said) == 1 and said[0][0].startswith("工委收件/甲局.xlsx")
+
+
+def test_the_appraisal_table_has_one_row_per_lower_committee(tree):
+    import docx
+
+    result = tree["result"]
+    doc = docx.Document(result.summary_path.parent / "民主评议情况汇总表.docx")
+    rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
+    head, body = rows[0], rows[1:]
+    by_name = {r[head.index("党组织名称")]: r for r in body}
+    assert "乙局机关党委" in by_name and "乙局一支部" not in by_name
+    assert "2个支部合计" in by_name["乙局机关党委"][-1]
+    assert "甲局三支部" in by_name  # came directly: its own row
+    yi = [rec for rec in result.branches if rec.parent == "乙局机关党委"]
+    assert int(by_name["乙局机关党委"][head.index("党员人数")]) == sum(rec.counts["应到"] for rec in yi)
+    total = next(r for r in body if r[1] == "合计")
+    assert int(total[head.index("党员人数")]) == result.figures["应到"]

@@ -12,9 +12,9 @@ Computes only; the workflow wires it and consolidate writes the result.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ from toolkit.core.headers import find_sheet, scan_header
 from toolkit.core.keys import branch_key, name_key
 from toolkit.core.values import BadValue, cell_text, clean_name, is_blank, parse_date, parse_deadline
 from toolkit.errors import Issue, IssueCode, Severity, WorkbookError
-from toolkit.io.container import open_summary
+from toolkit.io.container import open_summary_scanned
 from toolkit.schema.summary import (
     BRANCHES_NAME,
     ISSUES,
@@ -89,17 +89,35 @@ def join_path(*parts: str) -> str:
 def read_lower_summary(path: str, shown: str) -> tuple[str, Any]:
     """("summary", LowerSummary) or (outcome, reason)."""
     try:
-        wb = open_summary(Path(path))
+        wb, container = open_summary_scanned(Path(path))
     except WorkbookError as exc:
         return UNREADABLE, str(exc).replace(Path(path).name, Path(shown).name)
     try:
-        return "summary", _read(wb, shown)
+        return "summary", _read(wb, shown, container.error_cells)
     except Refused as exc:
         return UNREADABLE, f"下级党组织汇总表不能汇总：{exc}"
     except Exception as exc:  # calamine raises several unrelated types for broken files
         return UNREADABLE, f"读取下级党组织汇总表时出错（{type(exc).__name__}），请让该党组织重新生成汇总表后报送"
     finally:
         wb.close()
+
+
+class _Texts(dict):
+    """cell_text once per distinct cell text. A summary repeats its branch ids, names,
+    categories, levels and statuses on every row: one str object per distinct text
+    keeps the records small and the conversion off the per-cell path."""
+
+    def text(self, raw: Any) -> str:
+        if type(raw) is str:
+            t = self.get(raw)
+            if t is None:
+                t = self[raw] = cell_text(raw)
+            return t
+        return cell_text(raw)
+
+    def opt(self, raw: Any) -> str | None:
+        """The text, None when blank."""
+        return None if raw is None else (self.text(raw) or None)
 
 
 def _meta(wb) -> dict[str, str]:
@@ -111,26 +129,78 @@ def _meta(wb) -> dict[str, str]:
     return meta
 
 
-def _table(wb, name: str, wanted: dict[str, str], declared: int | None = None) -> list[dict[str, Any]]:
-    """The sheet's rows by column key. ``declared``: the rows _meta says it holds; a sheet
-    much taller (a million rows pasted in) is refused before its rows become Python objects."""
-    real = find_sheet(wb.sheet_names, name)
-    if real is None:
+def sheet_parts(names: list[str], name: str) -> list[str]:
+    """The sheet ``name`` and the numbered sheets it goes on in past Excel's row limit
+    (问题总表（2）, 问题总表（3）, …), as the summary writer splits a long list."""
+    first = find_sheet(names, name)
+    if first is None:
+        return []
+    parts = [first]
+    while (more := find_sheet(names, f"{name}（{len(parts) + 1}）")) is not None:
+        parts.append(more)
+    return parts
+
+
+def _formula_errors(parts: list[str], errors: dict[str, dict[tuple[int, int], str]]) -> None:
+    """A #REF! (or any formula error) in a lower 汇总表 is named by sheet and cell, not taken for a count."""
+    for real in parts:
+        if errors.get(real):
+            (r, c), text = min(errors[real].items())
+            raise Refused(f"“{real}”第 {r + 1} 行 {xl_cell(r, c)} 单元格是公式错误 {text}（汇总表可能被手工修改过），"
+                          "请让该党组织重新汇总后报送")
+
+
+def xl_cell(r: int, c: int) -> str:
+    """A1-style reference of 0-based (row, column)."""
+    letters = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{r + 1}"
+
+
+def _table(wb, name: str, wanted: dict[str, str], declared: int | None = None, texts: _Texts | None = None,
+           errors: dict | None = None) -> list[dict[str, Any]]:
+    """The sheet's rows by column key, over its numbered parts. ``declared``: the rows _meta
+    says it holds; a sheet much taller (a million rows pasted in) is refused before its rows
+    become Python objects. "_row" is the row in its sheet, "_sheet" the sheet's name."""
+    parts = sheet_parts(wb.sheet_names, name)
+    if not parts:
         raise Refused(f"缺少工作表“{name}”")
-    sheet = wb.get_sheet_by_name(real)
-    if declared is not None and sheet.total_height > declared + ROW_SLACK:
-        raise Refused(f"“{name}”有 {sheet.total_height} 行，_meta 记载只有 {declared} 条"
+    _formula_errors(parts, errors or {})
+    sheets = [wb.get_sheet_by_name(real) for real in parts]
+    height = sum(s.total_height for s in sheets)
+    if declared is not None and height > declared + ROW_SLACK * len(parts):
+        raise Refused(f"“{name}”有 {height} 行，_meta 记载只有 {declared} 条"
                       "（汇总表可能被手工修改过），请让该党组织重新汇总后报送")
-    rows = sheet_rows(wb, real, ROW_LIMIT + 1)
-    header_at, cols = scan_header(rows, wanted)
+    blank = (texts or _Texts()).text
     out = []
-    for r, row in enumerate(rows[header_at + 1:], start=header_at + 2):
-        record = {k: (row[c] if c < len(row) else None) for k, c in cols.items()}
-        if all(is_blank(v) for v in record.values()):
-            continue
-        record["_row"] = r
-        out.append(record)
+    for real, sheet in zip(parts, sheets):
+        rows = _rows(sheet, ROW_LIMIT + 1)
+        header_at, cols = scan_header(rows, wanted)
+        items = tuple(cols.items())
+        for r, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+            n = len(row)
+            record = {k: (row[c] if c < n else None) for k, c in items}
+            if not any(v is not None and blank(v) != "" for v in record.values()):
+                continue
+            record["_row"], record["_sheet"] = r, real
+            out.append(record)
+        del rows
     return out
+
+
+def _rows(sheet, limit: int) -> list[list]:
+    """A parsed sheet's rows, row 0 being Excel row 1 (branch.read.sheet_rows, without parsing it again)."""
+    start_row, start_col = sheet.start or (0, 0)
+    pad = [None] * start_col
+    rows: list[list] = [[] for _ in range(start_row)]
+    for i, row in enumerate(sheet.iter_rows()):
+        if start_row + i >= limit:
+            break
+        rows.append(pad + list(row) if start_col else list(row))
+    return rows
 
 
 def _count(value: Any, where: str) -> int:
@@ -159,34 +229,62 @@ def _text(value: Any) -> str | None:
     return cell_text(value) or None
 
 
-def _read(wb, shown: str) -> LowerSummary:
+class _Dates(dict):
+    """_date / _deadline once per distinct cell value (a ledger holds few distinct dates)."""
+
+    def __init__(self, convert):
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, raw):
+        value = self[raw] = self.convert(raw)
+        return value
+
+    def of(self, raw: Any):
+        if raw is None:
+            return None
+        try:
+            return self[(type(raw), raw)]
+        except TypeError:  # unhashable: never from calamine, but never a crash either
+            return self.convert(raw)
+
+
+def _read(wb, shown: str, errors: dict | None = None) -> LowerSummary:
     meta = _meta(wb)
     committee = meta.get("党组织", "")
     declared = {k: _count(_num(meta.get(k)), f"_meta 的“{k}”")
                 for k in ("支部数", "已报送", "未报送", "问题数", "整改措施数")}
-    branch_rows = _table(wb, BRANCHES_NAME, _BRANCH_COLUMNS, declared["已报送"])
-    problems = _table(wb, PROBLEMS.name, PROBLEMS.wanted(_PROBLEM_KEYS) | PARENT_WANTED, declared["问题数"])
-    measures = _table(wb, LEDGER.name, LEDGER.wanted(_MEASURE_KEYS) | PARENT_WANTED, declared["整改措施数"])
+    texts = _Texts()
+    branch_rows = _table(wb, BRANCHES_NAME, _BRANCH_COLUMNS, declared["已报送"], texts, errors)
+    problems = _table(wb, PROBLEMS.name, PROBLEMS.wanted(_PROBLEM_KEYS) | PARENT_WANTED, declared["问题数"],
+                      texts, errors)
+    measures = _table(wb, LEDGER.name, LEDGER.wanted(_MEASURE_KEYS) | PARENT_WANTED, declared["整改措施数"],
+                      texts, errors)
+    measures = [row for row in measures if texts.text(row.get("state")) != "未对应"]
+    _check_totals(declared, branch_rows, problems, measures)
     records: dict[str, BranchRecord] = {}
     for row in branch_rows:
         rec = _record(row, shown, committee)
         records[branch_key(rec.branch_id, rec.org_name)] = rec
-    _check(meta, branch_rows, problems, measures, declared)
+    owner = _Owners(records, texts)
+    opt = texts.opt
+    names: dict[Any, str] = {}
     for row in problems:
-        rec = _owner(records, row, PROBLEMS.name)
-        rec.problems.append(Problem(
-            _text(row.get("pid")), _text(row.get("level")),
-            clean_name(row["owner"]) if not is_blank(row.get("owner")) else None,
-            _text(row.get("category")), _text(row.get("summary")), _text(row.get("detail")),
-            _text(row.get("source")), _num(row.get("row"))))
+        who = row.get("owner")
+        if who is not None and who not in names:
+            names[who] = clean_name(who) if not is_blank(who) else None
+        owner(row, PROBLEMS.name).problems.append(Problem(
+            opt(row.get("pid")), opt(row.get("level")), names.get(who) if who is not None else None,
+            opt(row.get("category")), opt(row.get("summary")), opt(row.get("detail")),
+            opt(row.get("source")), _num(row.get("row"))))
+    dates, deadlines = _Dates(lambda k: _date(k[1])), _Dates(lambda k: _deadline(k[1]))
     for row in measures:
-        if cell_text(row.get("state")) == "未对应":
-            continue
-        rec = _owner(records, row, LEDGER.name)
-        rec.measures.append(Measure(
-            _text(row.get("pid")), _text(row.get("measure")), _text(row.get("owner")),
-            _deadline(row.get("deadline")), _text(row.get("status")), _date(row.get("done_date")),
-            _text(row.get("evidence")), _date(row.get("closed_date")), _num(row.get("row"))))
+        owner(row, LEDGER.name).measures.append(Measure(
+            opt(row.get("pid")), opt(row.get("measure")), opt(row.get("owner")),
+            deadlines.of(row.get("deadline")), opt(row.get("status")), dates.of(row.get("done_date")),
+            opt(row.get("evidence")), dates.of(row.get("closed_date")), _num(row.get("row"))))
+    del problems, measures
+    _check(meta, branch_rows, records)
     _issues_into(wb, records)
     missing = [{k: cell_text(r.get(k)) for k in (*(c.key for c in MISSING.columns), "parent")}
                for r in _optional(wb, MISSING.name, MISSING.wanted() | PARENT_WANTED)]
@@ -229,28 +327,26 @@ def _record(row: dict[str, Any], shown: str, committee: str) -> BranchRecord:
                         via=shown)
 
 
-def _check(meta, branch_rows, problems, measures, declared) -> None:
-    """Totals agree with rows, and the rows with the content hash written beside them."""
-    per_branch = defaultdict(lambda: [0, 0])
-    for row in problems:
-        per_branch[branch_key(cell_text(row.get("branch_id")), cell_text(row.get("org_name")))][0] += 1
-    for row in measures:
-        if cell_text(row.get("state")) != "未对应":
-            per_branch[branch_key(cell_text(row.get("branch_id")), cell_text(row.get("org_name")))][1] += 1
+def _check_totals(declared, branch_rows, problems, measures) -> None:
+    """_meta's totals agree with the rows."""
     if declared["已报送"] != len(branch_rows):
         raise Refused(f"_meta 记载已报送 {declared['已报送']} 个支部，“{BRANCHES_NAME}”有 {len(branch_rows)} 行"
                       "（汇总表可能被手工修改过），请让该党组织重新汇总后报送")
-    for what, key, n in (("问题数", PROBLEMS.name, len(problems)),
-                         ("整改措施数", LEDGER.name, sum(v[1] for v in per_branch.values()))):
+    for what, key, n in (("问题数", PROBLEMS.name, len(problems)), ("整改措施数", LEDGER.name, len(measures))):
         if declared[what] != n:
             raise Refused(f"_meta 记载{what} {declared[what]}，“{key}”有 {n} 行（汇总表可能被手工修改过），"
                           "请让该党组织重新汇总后报送")
+
+
+def _check(meta, branch_rows, records: dict[str, BranchRecord]) -> None:
+    """Each branch's counts agree with its rows, and the rows with the content hash written beside them."""
     digest_rows = []
     for row in branch_rows:
         bid, org = cell_text(row.get("branch_id")), cell_text(row.get("org_name"))
         p, m = _count(row.get("问题"), "查摆问题数"), _count(row.get("措施"), "整改措施数")
-        if per_branch.get(branch_key(bid, org), [0, 0]) != [p, m]:
-            got = per_branch.get(branch_key(bid, org), [0, 0])
+        rec = records.get(branch_key(bid, org))
+        got = [len(rec.problems), len(rec.measures)] if rec is not None else [0, 0]
+        if got != [p, m]:
             raise Refused(f"“{BRANCHES_NAME}”第 {row['_row']} 行（{org or bid}）记载问题 {p} 条、措施 {m} 条，"
                           f"明细表中为 {got[0]} 条、{got[1]} 条（汇总表可能被手工修改过），请让该党组织重新汇总后报送")
         digest_rows.append((bid, org, p, m))
@@ -259,11 +355,24 @@ def _check(meta, branch_rows, problems, measures, declared) -> None:
                       "请让该党组织重新汇总后报送")
 
 
-def _owner(records: dict[str, BranchRecord], row: dict[str, Any], sheet: str) -> BranchRecord:
-    rec = records.get(branch_key(cell_text(row.get("branch_id")), cell_text(row.get("org_name"))))
-    if rec is None:
-        raise Refused(f"“{sheet}”第 {row['_row']} 行的支部不在“{BRANCHES_NAME}”中")
-    return rec
+class _Owners:
+    """The branch record a detail row belongs to, looked up once per (支部编号, 党组织名称) as written."""
+
+    def __init__(self, records: dict[str, BranchRecord], texts: _Texts):
+        self.records, self.texts, self.seen = records, texts, {}
+
+    def __call__(self, row: dict[str, Any], sheet: str) -> BranchRecord:
+        bid, org = row.get("branch_id"), row.get("org_name")
+        try:
+            return self.seen[(bid, org)]
+        except (KeyError, TypeError):
+            pass
+        rec = self.records.get(branch_key(self.texts.text(bid), self.texts.text(org)))
+        if rec is None:
+            raise Refused(f"“{row.get('_sheet', sheet)}”第 {row['_row']} 行的支部不在“{BRANCHES_NAME}”中")
+        with contextlib.suppress(TypeError):
+            self.seen[(bid, org)] = rec
+        return rec
 
 
 _ISSUE_KEYS = tuple(c.key for c in ISSUES.columns)
@@ -382,20 +491,27 @@ def lower_missing(result_lower: list[LowerSummary], lower_roster: list[dict[str,
 
 
 def lower_rows(result) -> list[dict[str, Any]]:
-    """下级党组织: one row per lower committee (and the ones below it, from its own sheet)."""
-    from toolkit.core.status import ST_DONE, ST_LONG, measure_status
+    """下级党组织: one row per lower committee (and the ones below it, from its own sheet).
 
+    Its figures are the per-branch figures (committee/collect.figures, the measures' status
+    computed once) grouped by the 汇总表 each branch came in: a pandas groupby over one row
+    per branch. A branch of a summary that was counted through another file is not in those
+    figures; its few counts are added by hand, so each row describes the whole summary.
+    """
+    sums = _sums_by_summary(result)
+    used = {id(rec) for rec in result.branches}
     rows = []
     for s in result.lower:
-        measures = [m for rec in s.branches for m in rec.measures]
-        done = sum(1 for m in measures if measure_status(m.deadline, m.status, m.done_date, result.as_of) == ST_DONE)
-        long_term = sum(1 for m in measures if measure_status(m.deadline, m.status, m.done_date, result.as_of)
-                        == ST_LONG)
-        countable = len(measures) - long_term
+        problems, measures, done, long_term = sums.get(s.file, (0, 0, 0, 0))
+        for rec in s.branches:
+            if id(rec) not in used:
+                p, m, d, lt = _branch_sums(rec, result.as_of)
+                problems, measures, done, long_term = problems + p, measures + m, done + d, long_term + lt
+        countable = measures - long_term
         note = "；".join(s.duplicates[:3]) if s.duplicates else ""
         rows.append({"org_name": s.committee, "parent": "", "branches": s.declared["支部数"],
                      "reported": s.declared["已报送"], "missing": s.declared["未报送"],
-                     "problems": sum(len(r.problems) for r in s.branches), "measures": len(measures),
+                     "problems": problems, "measures": measures,
                      "done": done, "rate": done / countable if countable else None, "as_of": s.as_of,
                      "file": s.file, "note": note})
         for deeper in s.lower:
@@ -406,3 +522,26 @@ def lower_rows(result) -> list[dict[str, Any]]:
         if name_key(row.get("org_name") or "") not in sent:
             rows.append({"org_name": row.get("org_name"), "parent": "", "note": "未报送汇总表"})
     return rows
+
+
+SUM_COLUMNS = ("问题", "措施", "已完成", "长期坚持")
+
+
+def _sums_by_summary(result) -> dict[str, tuple[int, int, int, int]]:
+    """(问题, 措施, 已完成, 长期坚持) of the counted branches, by the lower 汇总表 they came in."""
+    import pandas as pd
+
+    if not result.lower:
+        return {}
+    per = result.figures["per_branch"]
+    frame = pd.DataFrame({"via": [rec.via for rec in result.branches],
+                          **{k: [p[k] for p in per] for k in SUM_COLUMNS}})
+    table = frame[frame["via"] != ""].groupby("via", sort=False)[list(SUM_COLUMNS)].sum()
+    return {via: tuple(int(v) for v in values) for via, values in zip(table.index, table.to_numpy())}
+
+
+def _branch_sums(rec: BranchRecord, as_of: dt.date) -> tuple[int, int, int, int]:
+    from toolkit.core.status import ST_DONE, ST_LONG, measure_status
+
+    states = [measure_status(m.deadline, m.status, m.done_date, as_of) for m in rec.measures]
+    return len(rec.problems), len(rec.measures), states.count(ST_DONE), states.count(ST_LONG)

@@ -580,6 +580,11 @@ def open_summary(path: str | Path):
     row limits do not apply; an entity bomb, a zip bomb, an absurd grid or
     string count is refused all the same, before calamine sees it.
     """
+    return open_summary_scanned(path)[0]
+
+
+def open_summary_scanned(path: str | Path):
+    """open_summary, and what the container scan found (its formula-error cells by sheet)."""
     import python_calamine
 
     path = Path(path)
@@ -587,7 +592,7 @@ def open_summary(path: str | Path):
     if container.kind != "zip":
         raise refuse(path, FileCode.WRONG_KIND, kind="Excel 97-2003 工作簿", expect="汇总表（.xlsx）")
     try:
-        return python_calamine.CalamineWorkbook.from_path(str(path))
+        return python_calamine.CalamineWorkbook.from_path(str(path)), container
     except OSError as exc:
         raise refuse(path, FileCode.UNREADABLE, error=os_reason(exc)) from exc
     except Exception as exc:  # calamine raises several unrelated types for broken files

@@ -114,9 +114,11 @@ def _write_documents(result: CollectResult, out_dir: Path, previous, timings: di
     # The committee's marks from the last 汇总表, matched to measures by branch,
     # 问题编号 and text (marks.py), never by row position.
     marks = ledger_marks(result, previous) if previous else None
+    sheets: dict[str, float] = {}
     with progress("写出汇总表"):
-        result.summary_path = write_summary(result, out_dir / "汇总表.xlsx", marks=marks)
+        result.summary_path = write_summary(result, out_dir / "汇总表.xlsx", marks=marks, clock=sheets)
     timings["summary"] = time.perf_counter() - clock
+    timings.update({f"summary/{name}": seconds for name, seconds in sheets.items()})  # not summed: within "summary"
     clock = time.perf_counter()
     with progress("写出汇总报告"):
         result.report_path = report.result()

@@ -55,24 +55,62 @@ class AppraisalRow:
 
 
 def rows_from_collect(result: CollectResult) -> list[AppraisalRow]:
-    """One row per reported branch of a collect result, with the rules' findings as notes."""
-    out = []
+    """One row per reported branch of a collect result, with the rules' findings as notes.
+
+    At a roll-up, the branches that came in a lower committee's 汇总表 are one row for
+    that committee, their counts summed, as the paper goes up a level: a province's
+    table would otherwise list 100,000 branches (thousands of pages, and gigabytes of
+    document tree to build). Its branches, one by one, are in 汇总表's 民主评议汇总.
+    """
+    out: list[AppraisalRow] = []
+    committee_of = {s.file: s.committee for s in result.lower}
+    lower: dict[str, tuple[AppraisalRow, Counter]] = {}
     for rec in result.branches:
-        c = dict(rec.counts)
-        counts = {a: c.get(a, 0) for a in APPRAISALS}
-        counts[BLANK] = c.get("评议未填", 0)
-        counts["党员人数"] = c.get("应到", 0)
-        counts["参评人数"] = sum(counts[g] for g in GRADES)
-        notes = []
-        codes = Counter(i.code for i in rec.issues)
-        if codes[IssueCode.TOO_MANY_EXCELLENT]:
-            notes.append("优秀超过参评人数的三分之一")
-        if codes[IssueCode.PROBATIONARY_GRADED]:
-            notes.append(f"{codes[IssueCode.PROBATIONARY_GRADED]}名预备党员评定了等次")
-        if counts[BLANK]:
-            notes.append(f"{counts[BLANK]}人未填等次")
-        out.append(AppraisalRow(rec.branch_id or "", rec.org_name or "", counts, notes))
+        row = _branch_row(rec)
+        name = committee_of.get(rec.via) if rec.via else None
+        if name is None:
+            out.append(row)
+            continue
+        if name not in lower:
+            lower[name] = (AppraisalRow("", name, Counter()), Counter())
+            out.append(lower[name][0])
+        total, found = lower[name]
+        total.counts.update(row.counts)
+        found.update(_findings(rec))
+        found["支部"] += 1
+    for total, found in lower.values():
+        total.counts = dict(total.counts)
+        total.notes = [f"{found['支部']}个支部合计"]
+        if found[IssueCode.TOO_MANY_EXCELLENT]:
+            total.notes.append(f"{found[IssueCode.TOO_MANY_EXCELLENT]}个支部优秀超过参评人数的三分之一")
+        if found[IssueCode.PROBATIONARY_GRADED]:
+            total.notes.append(f"{found[IssueCode.PROBATIONARY_GRADED]}名预备党员评定了等次")
+        if total.counts.get(BLANK):
+            total.notes.append(f"{total.counts[BLANK]}人未填等次")
     return out
+
+
+def _findings(rec) -> Counter:
+    codes = Counter(i.code for i in rec.issues)
+    return Counter({IssueCode.TOO_MANY_EXCELLENT: 1 if codes[IssueCode.TOO_MANY_EXCELLENT] else 0,
+                    IssueCode.PROBATIONARY_GRADED: codes[IssueCode.PROBATIONARY_GRADED]})
+
+
+def _branch_row(rec) -> AppraisalRow:
+    c = rec.counts
+    counts = {a: c.get(a, 0) for a in APPRAISALS}
+    counts[BLANK] = c.get("评议未填", 0)
+    counts["党员人数"] = c.get("应到", 0)
+    counts["参评人数"] = sum(counts[g] for g in GRADES)
+    notes = []
+    codes = Counter(i.code for i in rec.issues)
+    if codes[IssueCode.TOO_MANY_EXCELLENT]:
+        notes.append("优秀超过参评人数的三分之一")
+    if codes[IssueCode.PROBATIONARY_GRADED]:
+        notes.append(f"{codes[IssueCode.PROBATIONARY_GRADED]}名预备党员评定了等次")
+    if counts[BLANK]:
+        notes.append(f"{counts[BLANK]}人未填等次")
+    return AppraisalRow(rec.branch_id or "", rec.org_name or "", counts, notes)
 
 
 def write_appraisal_table(rows: list[AppraisalRow], path: str | os.PathLike, *, title_prefix: str = "",
