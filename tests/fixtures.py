@@ -9,8 +9,10 @@ tests did not move.
 
 from __future__ import annotations
 
+import ast
 import copy
 import datetime as dt
+from pathlib import Path
 
 from toolkit.writers.workbook import Content, branch_meta
 
@@ -166,3 +168,14 @@ def meeting_content() -> Content:
         {"name": "宋立新", "excellent": 1, "qualified": 1, "basic": 1, "unqualified": 0},
     ]
     return c
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a source file imports (``from x import y`` gives x), read from its syntax tree."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+    return names

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+from fixtures import imported_modules
+
 import toolkit
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _imports(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-        elif isinstance(node, ast.Import):
-            names.update(a.name for a in node.names)
-    return names
 
 
 def test_import_toolkit_is_cheap_and_loads_nothing_else():
@@ -42,7 +33,7 @@ def test_public_api_names_resolve():
 
 
 def test_excel_entry_calls_workflows_not_the_cli():
-    imported = _imports(ROOT / "toolkit" / "app" / "excel_entry.py")
+    imported = imported_modules(ROOT / "toolkit" / "app" / "excel_entry.py")
     assert "toolkit.app.cli" not in imported
     assert "toolkit.workflows.branch" in imported
 
@@ -51,7 +42,7 @@ def test_macro_builder_is_imported_only_from_workflows_and_app():
     below = ("schema", "core", "io", "branch", "committee")
     for layer in below:
         for path in (ROOT / "toolkit" / layer).rglob("*.py"):
-            assert "toolkit.writers.excel_build" not in _imports(path), path
+            assert "toolkit.writers.excel_build" not in imported_modules(path), path
 
 
 def test_render_worker_still_starts_as_a_module(tmp_path):

@@ -6,7 +6,6 @@ each except where a real 汇总表 or 汇总报告 is written.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import pickle
 import re
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from fixtures import imported_modules
 
 from toolkit.committee.collect import assemble
 from toolkit.committee.model import (
@@ -132,23 +132,13 @@ def test_report_without_roster_names_no_missing_branch(tmp_path):
 
 # --- one-way data flow ---------------------------------------------------------------------
 
-def _imports(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-        elif isinstance(node, ast.Import):
-            names.update(a.name for a in node.names)
-    return names
-
-
 def test_writers_import_the_model_and_the_committee_writes_nothing():
     for path in (TOOLKIT / "writers").glob("*.py"):
-        assert "toolkit.committee.collect" not in _imports(path), path.name
+        assert "toolkit.committee.collect" not in imported_modules(path), path.name
     for path in (TOOLKIT / "committee").glob("*.py"):
         if path.name == "distribute.py":  # split by another change
             continue
-        up = {m for m in _imports(path) if m.startswith(("toolkit.writers", "toolkit.workflows", "toolkit.app"))}
+        up = {m for m in imported_modules(path) if m.startswith(("toolkit.writers", "toolkit.workflows", "toolkit.app"))}
         assert not up, (path.name, up)
 
 

@@ -110,3 +110,29 @@ def test_move_aside_keeps_both_when_names_repeat(tmp_path):
             moved = run.move_aside(tmp_path, ("*_情况报告.docx",))
         assert len(moved) == 1
     assert sorted(p.name for p in (tmp_path / ASIDE).iterdir()) == ["x_情况报告 (2).docx", "x_情况报告.docx"]
+
+
+def test_a_rerun_right_after_the_last_one_moves_its_outputs_aside(tmp_path):
+    """No grace window: the previous run's file written a moment ago is still stale."""
+    old = tmp_path / "甲_情况报告.docx"
+    with output_run(), atomic_path(old) as tmp:
+        tmp.write_text("previous run", encoding="utf-8")
+    with output_run() as run:
+        with atomic_path(tmp_path / "乙_情况报告.docx") as tmp:
+            tmp.write_text("this run", encoding="utf-8")
+        moved = run.move_aside(tmp_path, ("*_情况报告.docx",))
+    assert [p.name for p in moved] == [old.name] and (tmp_path / ASIDE / old.name).is_file()
+    assert (tmp_path / "乙_情况报告.docx").is_file()
+
+
+def test_a_file_another_process_wrote_for_the_run_stays_whatever_its_time(tmp_path):
+    """The clock-skew case: a forked writer's file dated before the run's start is the run's own."""
+    from toolkit.io.fsutil import note_written
+
+    with output_run() as run:
+        report = tmp_path / "汇总报告.docx"
+        report.write_text("written by a child process", encoding="utf-8")
+        os.utime(report, (1e9, 1e9))  # a network share's clock behind ours
+        note_written(report)
+        assert run.move_aside(tmp_path, ("汇总报告.docx",)) == []
+    assert report.is_file()

@@ -15,6 +15,9 @@ Shape
 ``PREVIOUS_CYCLE``   the 2022年度组织生活会 (held in February 2023) of the same branches.
 ``LEADERSHIP_MEETING`` a branch-shaped workbook of a 民主生活会: the 局党组 of seven
                      班子成员 with a 督导组; valid with no warnings; ``orglife demo`` renders it.
+``TOP_COMMITTEE``, ``SECOND_COMMITTEE`` the demo's roll-up step one level up: a 工委 over the
+                     committee of CYCLE, a second 局机关党委 and a silent third, with one branch
+                     of its own; their branches reuse BRANCHES under other names (``renamed``).
 ``PREVIOUS_BRANCHES`` the branch workbooks of that cycle, all five branches; used to test
                      ``orglife carry`` (unfinished measures) and repeated problems
                      (年年提、年年改): each of ZB01–ZB04 has at least one 2023 problem that
@@ -1898,3 +1901,75 @@ LEADERSHIP_MEETING = {
          "回应": "接受，年度党建活动计划先征求各支部意见。"},
     ],
 }
+
+
+# --- one level up: the 工委 of the demo's roll-up step ----------------------------------
+#
+# ``orglife demo`` step 【6】 runs the same cycle one level up. 临江市直机关工委 lists the
+# demo's 局机关党委 (CYCLE above), a second lower committee (``SECOND_COMMITTEE``: three
+# branches, one not reporting), a third that sends nothing, and one branch of its own
+# (``TOP_COMMITTEE["直属支部"]``). The branches of the two new units reuse the meetings of
+# BRANCHES above under other unit and person names (``renamed``), so every figure of
+# theirs is as checked as the originals; the names are invented like everything here.
+
+TOP_COMMITTEE = {
+    "党组织名称": "中共临江市直属机关工作委员会",
+    "汇总报告主送": "中共临江市委组织部",
+    "依据文件文号": "临直工委〔2023〕21号",
+    "下级党组织": [
+        {"支部编号": "JT", "党组织名称": "临江市交通运输局机关党委", "类型": "党委", "书记": "符建国",
+         "联系人": "邵佳怡", "联系电话": "0710-3268001"},
+        {"支部编号": "ZJ", "党组织名称": "临江市住房和城乡建设局机关党委", "类型": "党委", "书记": "冼国平",
+         "联系人": "尹雪莲", "联系电话": "0710-3517002"},
+        {"支部编号": "SL", "党组织名称": "临江市水利和湖泊局机关党委", "类型": "党委", "书记": "闵德才",
+         "联系人": "栾晓蕾", "联系电话": "0710-3629003"},
+    ],
+    # the 工委's own branch: the meeting of ZB04 held by the 工委's retired staff
+    "直属支部": {"支部编号": "GW01", "党组织名称": "市直机关工委离退休干部党支部", "类型": "党支部", "书记": "上官文斌",
+                 "联系人": "褚佩玲", "联系电话": "0710-3800101", "样本": "ZB04"},
+    "直属支部人名": {
+        "陈茂林": "上官文斌", "刘桂珍": "褚佩玲", "王国富": "柯志平", "赵淑贞": "甘素云", "胡德厚": "蓝永贵",
+        "郭玉梅": "窦晓芸", "高振东": "滕家骏", "朱秀英": "甄慧兰", "许长河": "庞宏达", "邓兰芳": "涂春梅",
+        "任启明": "卜立言", "程慧娟": "伍婉清",
+    },
+    # a 工委 leader who came to guide the meeting of its own branch
+    "直属支部列席指导": [{"序号": 1, "姓名": "蒲正清", "职务": "市直机关工委副书记", "参会方式": "出席指导"}],
+}
+
+SECOND_COMMITTEE = {
+    "党组织名称": "临江市住房和城乡建设局机关党委",
+    "汇总报告主送": "中共临江市住房和城乡建设局党组",
+    # 样本: the meeting in BRANCHES it reuses; a branch without one does not report
+    "支部名册": [
+        {"支部编号": "ZJ01", "党组织名称": "住建局办公室党支部", "类型": "党支部", "书记": "霍立群",
+         "联系人": "温晓彤", "联系电话": "0710-3517110", "样本": "ZB01"},
+        {"支部编号": "ZJ02", "党组织名称": "住建局离退休干部党支部", "类型": "党支部", "书记": "阎广福",
+         "联系人": "殷秀华", "联系电话": "0710-3517136", "样本": "ZB04"},
+        {"支部编号": "ZJ03", "党组织名称": "城建档案馆党支部", "类型": "党支部", "书记": "岑思远",
+         "联系人": "茅佳音", "联系电话": "0710-3517158"},
+    ],
+    "人名": {
+        "ZB01": {
+            "周文涛": "霍立群", "林晓燕": "温晓彤", "杜宇航": "鲁泽宇", "孟庆华": "麦庆和", "韩淑芬": "姜玉芬",
+            "苏雅琴": "房雅静", "钱立新": "施卫新", "邵佳怡": "骆嘉怡", "贾国梁": "尤国栋", "何晓雯": "季晓雯",
+            "贺振邦": "聂长江", "戴晓东": "柴晓峰",
+        },
+        "ZB04": {
+            "陈茂林": "阎广福", "刘桂珍": "殷秀华", "王国富": "裘国安", "赵淑贞": "车淑芳", "胡德厚": "倪厚生",
+            "郭玉梅": "齐玉珍", "高振东": "祝振华", "朱秀英": "康秀云", "许长河": "臧长林", "邓兰芳": "岳兰英",
+            "任启明": "邝启东", "程慧娟": "鲍慧敏",
+        },
+    },
+}
+
+
+def renamed(data, names: dict[str, str]):
+    """A deep copy of ``data`` with every person's name in ``names`` replaced, in text too."""
+    if isinstance(data, dict):
+        return {k: renamed(v, names) for k, v in data.items()}
+    if isinstance(data, list):
+        return [renamed(v, names) for v in data]
+    if isinstance(data, str):
+        for old, new in names.items():
+            data = data.replace(old, new)
+    return data

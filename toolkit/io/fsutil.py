@@ -226,7 +226,8 @@ class OutputRun:
         folder = Path(folder)
         if not folder.is_dir():
             return []
-        # older than the run and not written by it (a forked writer's files are newer)
+        # not written by this run (its own and its other processes' files are in ``written``),
+        # and older than its start: a file saved while it ran is nobody's to move
         stale = sorted({p for pattern in patterns for p in folder.glob(pattern)
                         if p.is_file() and not p.name.startswith((".~", "~$"))
                         and p.resolve() not in self.written and p.stat().st_mtime < self.started})
@@ -261,8 +262,10 @@ def note_written(path: str | os.PathLike) -> None:
 def output_run(force: bool = False) -> Iterator[OutputRun]:
     """Within this block atomic_path refuses to replace a workbook or document a person may have made."""
     global _RUN
-    # two seconds' grace: coarse file times (FAT) must not make this run's files look old
-    previous, _RUN = _RUN, OutputRun(force=force, started=time.time() - 2)
+    # No grace before the start: every file of this run is in ``written`` (atomic_path here,
+    # note_written for other processes), so a coarse (FAT) or skewed file time cannot make one
+    # look stale, and a previous run's file written a second ago is still the previous run's.
+    previous, _RUN = _RUN, OutputRun(force=force, started=time.time())
     try:
         yield _RUN
     finally:

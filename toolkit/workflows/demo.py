@@ -6,7 +6,9 @@ step by step as the work is done, and returns the exit status.
 The committee writes its cycle workbook and distributes branch workbooks; four
 of five branches return them filled (the fifth shows up as 未报送); each is
 checked and its documents are rendered; the committee collects the returned
-files. The same library functions as the individual commands do the work, so
+files. One level up, a 工委 runs the same cycle over that committee, a second
+one, a silent third and a branch of its own, and collects their 汇总表 and the
+branch's workbook together (_rollup_step). The same library functions as the individual commands do the work, so
 the demo is also a smoke test of the whole toolkit.
 """
 
@@ -35,6 +37,7 @@ RETURNED = "2-回收"
 DOCUMENTS = "3-支部材料"
 SUMMARY = "4-党委汇总"
 LEADERSHIP = "5-党组民主生活会"
+ROLLUP = "6-工委逐级汇总"
 
 
 def cycle_content(data: dict = sample_data.CYCLE) -> Content:
@@ -77,6 +80,7 @@ class DemoResult:
     documents: list[Path] = field(default_factory=list)
     summary: list[Path] = field(default_factory=list)
     leadership: list[Path] = field(default_factory=list)
+    rollup: list[Path] = field(default_factory=list)  # the 工委's 汇总表, 汇总报告, book
 
 
 def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
@@ -143,6 +147,7 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
         f"整改措施 {figures['措施']} 条，已完成 {figures['已完成']} 条"
         + (f"（完成率 {rate:.0%}）" if rate is not None else "") + f"，逾期 {figures['逾期']} 条")
 
+    status = max(status, _rollup_step(out, result, say, as_of, collected, jobs=jobs, progress=progress))
     status = max(status, _leadership_step(out, result, say, pdf))
 
     say("")
@@ -153,6 +158,8 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
     say(f"  支部材料      {out / DOCUMENTS}（{len(result.documents)} 个文件）")
     for path in result.summary:
         say(f"  党委汇总      {path}")
+    for path in result.rollup:
+        say(f"  工委汇总      {path}")
     say(f"  民主生活会    {out / LEADERSHIP}（填报表 1 个，材料 {len(result.leadership)} 个文件）")
     say("可以用 orglife check、orglife render、orglife collect 对上面的文件单独操作。")
     return status
@@ -167,7 +174,7 @@ def _leadership_step(out: Path, result: DemoResult, say: Say, pdf: bool) -> int:
     workbook = inside(folder, "局党组民主生活会填报表.xlsx")
     write_branch_workbook(workbook, leadership_content())
     branch, report = check_file(workbook)
-    say(f"【6】党组填写民主生活会填报表并生成材料：{workbook}")
+    say(f"【7】党组填写民主生活会填报表并生成材料：{workbook}")
     if not report.ok:
         say(f"    ✗ {branch.name}：{len(report.errors)} 个错误，未生成材料")
         return 1
@@ -179,4 +186,101 @@ def _leadership_step(out: Path, result: DemoResult, say: Say, pdf: bool) -> int:
         result.leadership.extend(convert_to_pdf(docs, folder / "材料" / "PDF"))
     say(f"    ✓ {branch.name}：班子成员 {len(branch.rows('members'))} 人，材料 {len(docs)} 份"
         f"（情况报告、班子对照检查材料、整改方案、个人对照检查材料 {len(docs) - 3} 份）：{folder / '材料'}")
+    return 0
+
+
+def _level_line(figures: dict) -> str:
+    """One level's figures, as step 【5】 says them."""
+    rate = figures["整改完成率"]
+    return (f"已报送 {figures['已报送']} 个、未报送 {figures['未报送']} 个支部；问题 {figures['问题']} 条，"
+            f"整改措施 {figures['措施']} 条，已完成 {figures['已完成']} 条"
+            + (f"（完成率 {rate:.0%}）" if rate is not None else "") + f"，逾期 {figures['逾期']} 条")
+
+
+def _top_cycle(path: Path) -> Path:
+    """The 工委's 周期设置: the sample cycle one level up, its 支部名册 naming three lower
+    committees and one branch of its own."""
+    top = sample_data.TOP_COMMITTEE
+    data = {**sample_data.CYCLE,
+            "基本设置": {**sample_data.CYCLE["基本设置"], "上级党组织": top["党组织名称"],
+                     "汇总报告主送": top["汇总报告主送"], "依据文件文号": top["依据文件文号"]},
+            "支部名册": [*top["下级党组织"], _roster_row(top["直属支部"])],
+            "党员名册": []}
+    write_cycle_workbook(path, cycle_content(data))
+    return path
+
+
+def _roster_row(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k != "样本"}
+
+
+def _sample_branch(cycle, row: dict, sample: str, names: dict, target: Path,
+                   guests: list | None = None) -> Path:
+    """A branch of the new units: a meeting of BRANCHES under its own unit and person names."""
+    filled = sample_data.renamed(sample_data.BRANCHES[sample], names)
+    filled["基本信息"].update({"党组织名称": row["org_name"], "上级党组织": cycle.info.get("superior")})
+    if guests is not None:
+        filled["列席指导"] = guests
+    write_branch_workbook(target, filled_content(branch_content(cycle, row), filled))
+    return target
+
+
+def _rollup_step(out: Path, result: DemoResult, say: Say, as_of: dt.date, collected, *,
+                 jobs: int | None, progress) -> int:
+    """One level up: a 工委 runs the same cycle over the demo 党委, a second 局机关党委 (one
+    branch not reporting), a silent third one and a branch of its own, and collects the
+    lower 汇总表 and the branch workbook mixed in one folder."""
+    import shutil
+
+    from toolkit.workflows.collect import collect
+
+    top_info = sample_data.TOP_COMMITTEE
+    second = sample_data.SECOND_COMMITTEE
+    folder = ensure_dir(out / ROLLUP)
+    top_path = _top_cycle(folder / CYCLE_FILE)
+    top = load_cycle(top_path)
+    say(f"【6】{top_info['党组织名称']}逐级汇总：周期设置表列出 {len(top_info['下级党组织'])} 个下级党委和"
+        f" 1 个直属支部：{top_path}")
+    handed = distribute(top_path, folder / DISTRIBUTED, progress=False).written
+    say(f"    下发 {len(handed)} 个文件（下级党委各得一份本级周期设置表，直属支部得填报表）：{folder / DISTRIBUTED}")
+
+    # the second 局机关党委 fills the roster of the 周期设置 it was given and runs its own cycle
+    given = load_cycle(next(p for p in handed if p.name.startswith(safe_filename(second["党组织名称"]))))
+    lower_dir = ensure_dir(folder / safe_filename(second["党组织名称"]))
+    lower_path = lower_dir / CYCLE_FILE
+    write_cycle_workbook(lower_path, Content(
+        info={**given.info, "report_to": second["汇总报告主送"]},
+        tables={CYCLE_BRANCHES.key: [from_headers(CYCLE_BRANCHES, _roster_row(r)) for r in second["支部名册"]],
+                CYCLE_MEMBERS.key: [], "categories": [{"category": c} for c in given.categories]}))
+    lower = load_cycle(lower_path)
+    by_id = {b["branch_id"]: b for b in lower.branches}
+    lower_inbox = ensure_dir(lower_dir / RETURNED)
+    sent = [_sample_branch(lower, by_id[r["支部编号"]], r["样本"], second["人名"][r["样本"]],
+                           inside(lower_inbox, safe_filename(r["党组织名称"]) + ".xlsx"))
+            for r in second["支部名册"] if r.get("样本")]
+    lower_result = collect([lower_inbox], lower_dir / SUMMARY, cycle=lower_path, as_of=as_of, jobs=jobs,
+                           progress=progress)
+
+    # the 工委's inbox: two lower 汇总表, its own branch, and one lower branch sent directly too
+    inbox = ensure_dir(folder / RETURNED)
+    direct_row = next(b for b in top.branches if b["branch_id"] == top_info["直属支部"]["支部编号"])
+    _sample_branch(top, direct_row, top_info["直属支部"]["样本"], top_info["直属支部人名"],
+                   inside(inbox, safe_filename(direct_row["org_name"]) + ".xlsx"), top_info["直属支部列席指导"])
+    shutil.copy(collected.summary_path, inside(inbox, "交通运输局机关党委汇总表.xlsx"))
+    shutil.copy(lower_result.summary_path, inside(inbox, "住建局机关党委汇总表.xlsx"))
+    shutil.copy(sent[0], inside(inbox, sent[0].stem + "（直接报送）.xlsx"))
+    top_result = collect([inbox], folder / "3-工委汇总", cycle=top_path, as_of=as_of, jobs=jobs,
+                         progress=progress, book=True)
+    book = top_result.book.path if top_result.book else None
+    result.rollup = [p for p in (top_result.summary_path, top_result.report_path, top_result.appraisal_path,
+                                  book) if p]
+
+    say(f"    {collected.cycle_info.get('superior')}：{_level_line(collected.figures)}")
+    say(f"    {second['党组织名称']}：{_level_line(lower_result.figures)}")
+    # 未报送 at the top lists the silent committee too: here it is said apart from the branches
+    lower_names = {r["org_name"] for r in top_result.lower_roster}
+    silent = [r["org_name"] for r in top_result.missing if r.get("org_name") in lower_names]
+    figures = {**top_result.figures, "未报送": len(top_result.missing) - len(silent)}
+    say(f"    {top_info['党组织名称']}（全部层级，每个支部只计一次）：{_level_line(figures)}"
+        + (f"；{'、'.join(silent)}未报送汇总表" if silent else ""))
     return 0

@@ -21,8 +21,9 @@ from pathlib import Path
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Mm
 
-from toolkit.committee.model import OTHER_CATEGORY, CollectResult, Problem
-from toolkit.core.status import ST_OVERDUE, measure_status
+from toolkit.committee.model import OTHER_CATEGORY, BranchRecord, CollectResult, Problem
+from toolkit.core.keys import name_key
+from toolkit.core.status import ST_DONE, ST_LONG, ST_OVERDUE, measure_status
 from toolkit.core.values import fold, format_date, percent
 from toolkit.core.wording import bare, category_heading, cn_number, lead, title_lines
 from toolkit.io.fsutil import atomic_path
@@ -129,7 +130,10 @@ def write_committee_report(result: CollectResult, path: str | os.PathLike, *,
     when = f"于{format_date(deadline)}前" if isinstance(deadline, dt.date) else ""
     # Only branches that sent their material are known to have met: with some
     # missing, the opening says what was required and who reported.
-    if fig["未报送"]:
+    rollup = bool(result.lower or result.lower_roster)
+    if rollup:
+        opening = _rollup_opening(result, f"按照{basis}要求，{superior}", f"{when}召开{theme}{meeting}")
+    elif fig["未报送"]:
         opening = (f"按照{basis}要求，{superior}部署所属{fig['支部数']}个党支部{when}召开"
                    f"{theme}{meeting}。截至{format_date(result.as_of)}，已有{fig['已报送']}个党支部召开会议并报送了材料，"
                    f"{fig['未报送']}个党支部尚未报送。")
@@ -141,13 +145,16 @@ def write_committee_report(result: CollectResult, path: str | os.PathLike, *,
                    f"截至{format_date(result.as_of)}，共收到{fig['已报送']}个党支部报送的会议材料。")
     w.para(opening + "现将汇总情况报告如下：")
 
-    if result.lower or result.lower_roster:  # a higher committee's report: one level up (rollup_sections)
+    if rollup:  # a higher committee's report: one level up (rollup_sections)
         rollup_sections(w, result)
     _preparation(w, result)
     _meetings(w, result)
     _problems(w, result)
     _rectification(w, result)
-    _not_reported(w, result)
+    if rollup:
+        _not_reported_by_level(w, result)
+    else:
+        _not_reported(w, result)
     _next_steps(w, result)
     w.signature(superior, format_date(report_date or result.as_of))
     finish_document(w.doc, author=superior)  # its own title and author; the 落款 laid out per GB/T
@@ -226,12 +233,12 @@ def _how_run(result: CollectResult) -> str:
     return text + "。"
 
 
-def _guests_paragraph(result: CollectResult) -> str:
-    """Who came as an ordinary member, who came to guide, how many observed; "" when nobody."""
+def _guest_items(branches: list[BranchRecord]) -> tuple[list[str], dict[str, list[str]], int]:
+    """Who came as an ordinary member (a clause each), who came to guide (-> branches), how many observed."""
     ordinary: list[str] = []
     guidance: dict[str, list[str]] = defaultdict(list)
     observers = 0
-    for rec in result.branches:
+    for rec in branches:
         org = rec.org_name or rec.branch_id
         for guest in rec.guests:
             if guest.mode == "以普通党员身份参加":
@@ -240,6 +247,16 @@ def _guests_paragraph(result: CollectResult) -> str:
                 guidance[f"{guest.title}{guest.name}"].append(org)
             elif guest.mode == "列席":
                 observers += 1
+    return ordinary, guidance, observers
+
+
+def _guests_paragraph(result: CollectResult) -> str:
+    """Who came as an ordinary member, who came to guide, how many observed; "" when nobody.
+
+    One level up it is told per lower committee (_guests_by_level): a 局长 is read with his 局."""
+    if result.lower or result.lower_roster:
+        return _guests_by_level(result)
+    ordinary, guidance, observers = _guest_items(result.branches)
     parts = []
     if ordinary:
         shown = "，".join(ordinary[:MAX_NAMES])
@@ -316,13 +333,14 @@ def _problems(w: _Writer, result: CollectResult) -> None:
     w.h1("查摆问题情况")
     split = (f"，其中支部班子问题{fig['支部班子问题']}条、党员个人问题{fig['党员个人问题']}条"
              if fig["支部班子问题"] and fig["党员个人问题"] else "")
-    w.para(f"各党支部共查摆问题{fig['问题']}条{split}。按类别分布如下（所举事例均为支部班子问题）：")
+    w.para(f"各党支部共查摆问题{fig['问题']}条{split}。{_most_common(result)}按类别分布如下（所举事例均为支部班子问题）：")
     quoted: Counter = Counter()
+    label = branch_label(result)
     by_cat: dict[str, list[tuple[str, Problem]]] = defaultdict(list)
     for rec in result.branches:
         for p in rec.problems:
             cat = p.category if p.category in result.categories else OTHER_CATEGORY
-            by_cat[cat].append((rec.org_name or rec.branch_id, p))
+            by_cat[cat].append((label(rec), p))
     i = 0
     for cat in (*result.categories, OTHER_CATEGORY):
         items = by_cat.get(cat)
@@ -343,6 +361,17 @@ def _problems(w: _Writer, result: CollectResult) -> None:
                 example = f"{shared}个党支部查摆了此类问题，{example}"
             body += example
         w.h2_lead(head, body)
+
+
+def _most_common(result: CollectResult) -> str:
+    """One level up, the categories with most problems across the whole tree lead the section."""
+    if not (result.lower or result.lower_roster):
+        return ""
+    counts = Counter({c: n for c, n in result.figures["类别"].items() if n and c != OTHER_CATEGORY})
+    top = counts.most_common(3)
+    if len(top) < 2:
+        return ""
+    return ("从各层级汇总看，问题较多集中在" + "、".join(f"{category_heading(c)}（{n}条）" for c, n in top) + "。")
 
 
 def _progress_sentence(result: CollectResult) -> str:
@@ -366,10 +395,11 @@ def _rectification(w: _Writer, result: CollectResult) -> None:
     w.h1("整改落实情况")
     w.para(_progress_sentence(result))
     overdue = Counter()
+    label = branch_label(result)
     for rec in result.branches:
         n = sum(1 for m in rec.measures if measure_status(m.deadline, m.status, m.done_date, result.as_of) == ST_OVERDUE)
         if n:
-            overdue[rec.org_name or rec.branch_id] = n
+            overdue[label(rec)] = n
     if overdue:
         top = [f"{org}（{n}条）" for org, n in overdue.most_common()]
         w.para(f"逾期未完成的整改措施涉及{len(overdue)}个党支部：{_names(top)}，需督促限期整改到位。")
@@ -409,38 +439,192 @@ def _not_reported(w: _Writer, result: CollectResult) -> None:
                f"其可读取部分已纳入汇总，具体问题见汇总表“校验问题”工作表。")
 
 
+# --- one level up: a higher committee's report -----------------------------------------
+
+def _home_committees(result: CollectResult) -> dict[tuple[str, str], str]:
+    """(支部编号, name key) -> the lower committee whose 汇总表 carried the branch, so a
+    branch that also sent its workbook straight up is still told with its committee."""
+    home: dict[tuple[str, str], str] = {}
+    for summary in result.lower:
+        for rec in summary.branches:
+            home.setdefault((rec.branch_id, name_key(rec.org_name)), summary.committee)
+    return home
+
+
+def _committee_of(rec: BranchRecord, home: dict[tuple[str, str], str]) -> str:
+    """The lower committee right under the top a branch belongs to; "" for the top's own."""
+    if rec.parent:
+        return rec.parent.split(" > ")[0].strip()
+    return home.get((rec.branch_id, name_key(rec.org_name)), "")
+
+
+def branch_label(result: CollectResult):
+    """How the report names a branch. One level up, a name two committees share (each
+    may have an 办公室党支部) is told with its committee; other names stay short."""
+    home = _home_committees(result) if result.lower else {}
+    shared = {k for k, n in Counter(name_key(r.org_name) for r in result.branches).items() if n > 1}
+
+    def label(rec: BranchRecord) -> str:
+        org = rec.org_name or rec.branch_id
+        above = _committee_of(rec, home) if name_key(rec.org_name) in shared else ""
+        return f"{above}{org}" if above else org
+    return label
+
+
+def _split_missing(result: CollectResult) -> tuple[list[dict], dict[str, list[dict]], list[dict]]:
+    """未报送 by level: lower committees silent, branches each lower committee listed, own branches."""
+    lower_names = {name_key(r.get("org_name")) for r in result.lower_roster}
+    silent, own = [], []
+    below: dict[str, list[dict]] = defaultdict(list)
+    for row in result.missing:
+        if name_key(row.get("org_name")) in lower_names:
+            silent.append(row)
+        elif row.get("parent"):
+            below[str(row["parent"]).split(" > ")[0].strip()].append(row)
+        else:
+            own.append(row)
+    return silent, below, own
+
+
+def _rollup_opening(result: CollectResult, lead: str, what: str) -> str:
+    """按照…要求，X部署所属3个下级党组织和1个直属党支部…召开…；what was received, per level."""
+    fig = result.figures
+    silent, below, own = _split_missing(result)
+    scope = "和".join(t for t in (f"{len(result.lower_roster)}个下级党组织" if result.lower_roster else "",
+                                  f"{len(result.roster)}个直属党支部" if result.roster else "") if t)
+    text = (f"{lead}部署所属{scope}{what}。截至{format_date(result.as_of)}，"
+            f"收到{len(result.lower)}个下级党组织报送的汇总表")
+    if silent:
+        text += f"，{len(silent)}个下级党组织尚未报送"
+    text += f"；汇总后共有{fig['已报送']}个党支部召开会议并报送了材料（同一党支部经不同渠道报送的只计一次）"
+    waiting = sum(len(rows) for rows in below.values()) + len(own)
+    if waiting:
+        text += f"，另有{waiting}个党支部尚未报送"
+    return text + "。"
+
+
+def _rate(row: dict) -> str:
+    """The 下级党组织 sheet's 整改完成率 (已完成 ÷ 整改措施中不属长期坚持的), printed like percent()."""
+    rate = row.get("rate")
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _lower_paragraph(row: dict, summary) -> str:
+    """One lower committee's figures, as its row of 下级党组织 gives them."""
+    expected = sum(r.counts.get("应到", 0) for r in summary.branches)
+    present = sum(r.counts.get("实到", 0) for r in summary.branches)
+    reported = (f"所属{row['branches']}个党支部，已报送{row['reported']}个、未报送{row['missing']}个"
+                if row["missing"] else f"所属{row['branches']}个党支部均已报送")
+    text = (f"{reported}；"
+            f"应参会党员{expected}人，实到{present}人，参会率{percent(present, expected)}；"
+            f"查摆问题{row['problems']}条，制定整改措施{row['measures']}条，已完成{row['done']}条，"
+            f"整改完成率{_rate(row)}（统计截至"
+            f"{format_date(row['as_of']) if row.get('as_of') else '日期未注明'}）。")
+    again = len(summary.branches) - summary.used
+    if again:
+        text += f"其中{again}个党支部的材料也直接报送了本级，只计算一次。"
+    return text
+
+
+def _own_paragraph(result: CollectResult, own: list[BranchRecord], waiting: int) -> str:
+    measures = [m for rec in own for m in rec.measures]
+    done = sum(1 for m in measures if measure_status(m.deadline, m.status, m.done_date, result.as_of) == ST_DONE)
+    countable = len(measures) - sum(1 for m in measures
+                                    if measure_status(m.deadline, m.status, m.done_date, result.as_of) == ST_LONG)
+    expected = sum(r.counts.get("应到", 0) for r in own)
+    present = sum(r.counts.get("实到", 0) for r in own)
+    return (f"直属党支部{len(result.roster)}个，已报送{len(own)}个" + (f"、未报送{waiting}个" if waiting else "")
+            + f"；应参会党员{expected}人，实到{present}人；查摆问题{sum(len(r.problems) for r in own)}条，"
+              f"制定整改措施{len(measures)}条，已完成{done}条，整改完成率{percent(done, countable)}。")
+
+
 def rollup_sections(w: _Writer, result: CollectResult) -> None:
-    """A higher committee's paragraphs: the branches by lower committee and who has not
-    reported at each level (the figures of 下级党组织, rollup.lower_rows)."""
+    """A higher committee's section: a paragraph per lower committee (the figures of its row
+    in 下级党组织, rollup.lower_rows), then the top's own branches."""
     from toolkit.committee.rollup import lower_rows
 
-    rows = lower_rows(result)
-    direct = sum(1 for r in result.branches if not r.via)
+    home = _home_committees(result)
+    summaries = {name_key(s.committee): s for s in result.lower}
+    _, _, own_missing = _split_missing(result)
     w.h1("各下级党组织汇总情况")
-    sent = [r for r in rows if r.get("branches") is not None]
-    silent = [r["org_name"] for r in rows if r.get("branches") is None]
-    parts = [f"{r['org_name']}所属{r['branches']}个党支部，已报送{r['reported']}个、未报送{r['missing']}个，"
-             f"查摆问题{r['problems']}条、整改措施{r['measures']}条，整改完成率"
-             f"{percent(r['done'], r['measures']) if r['measures'] else '—'}"
-             f"（统计日期{format_date(r['as_of']) if r.get('as_of') else '未注明'}）" for r in sent]
-    lead = f"本级直接报送的党支部{direct}个；" if direct else ""
-    if parts:
-        w.para(f"{lead}收到{len(sent)}个下级党组织的汇总表：{'；'.join(parts)}。")
-    else:
-        w.para(f"{lead}尚未收到下级党组织的汇总表。")
+    i = 0
+    order = [name_key(r.get("org_name")) for r in result.lower_roster]
+    rows = [r for r in lower_rows(result) if not r.get("parent")]  # deeper ones are inside their parent's
+    for row in sorted(rows, key=lambda r: order.index(name_key(r.get("org_name")))
+                      if name_key(r.get("org_name")) in order else len(order)):
+        i += 1
+        summary = summaries.get(name_key(row.get("org_name")))
+        body = (_lower_paragraph(row, summary) if summary is not None
+                else "尚未报送汇总表，其所属党支部的情况未纳入本次汇总。")
+        w.h2_lead(f"（{cn_number(i)}）{row['org_name']}。", body)
+    own = [rec for rec in result.branches if not _committee_of(rec, home)]
+    if result.roster or own:
+        w.h2_lead(f"（{cn_number(i + 1)}）本级直属党支部。", _own_paragraph(result, own, len(own_missing)))
+
+
+def _guests_by_level(result: CollectResult) -> str:
+    """Leaders who attended, told per lower committee and for the top's own branches."""
+    home = _home_committees(result)
+    groups: dict[str, list[BranchRecord]] = defaultdict(list)
+    for rec in result.branches:
+        groups[_committee_of(rec, home)].append(rec)
+    order = [r.get("org_name") or "" for r in result.lower_roster] + [""]
+    parts, observers, ordinary, guided = [], 0, 0, 0
+    for committee in sorted(groups, key=lambda c: order.index(c) if c in order else len(order)):
+        attended, guidance, seen = _guest_items(groups[committee])
+        observers += seen
+        ordinary += len(attended)
+        guided += len(guidance)
+        items = attended + [f"{name}同志出席指导了{_names(orgs)}的组织生活会" for name, orgs in guidance.items()]
+        if items:
+            shown = "，".join(items[:MAX_NAMES]) + (f"等{len(items)}项" if len(items) > MAX_NAMES else "")
+            parts.append(f"{committee or '本级直属党支部'}：{shown}")
+    if not parts:
+        return ""
+    effects = "；".join(t for t in (f"{ordinary}人次以普通党员身份参加，落实了党员领导干部双重组织生活制度"
+                                    if ordinary else "",
+                                    f"{guided}位同志出席指导，加强了对基层党支部的监督指导" if guided else "") if t)
+    text = "各级领导干部参加和指导党支部组织生活会的情况如下。" + "；".join(parts) + f"。以上{effects}。"
+    if observers:
+        text += f"另有{observers}人次列席有关党支部会议。"
+    return text
+
+
+def _not_reported_by_level(w: _Writer, result: CollectResult) -> None:
+    """Who has not reported, level by level: lower committees silent, the branches each lower
+    committee listed as not reported, the top's own branches."""
+    w.h1("材料报送情况")
+    silent, below, own = _split_missing(result)
+    clauses = []
     if silent:
-        w.para(f"{_names(silent)}尚未报送汇总表，其所属党支部的情况未纳入本次汇总。")
-    lower_missing = [r for r in sent if r["missing"]]
-    if lower_missing:
-        w.para("下级党组织名册中尚未报送的党支部：" + "；".join(
-            f"{r['org_name']}{r['missing']}个" for r in lower_missing) + "，名单见汇总表“未报送”工作表。")
+        clauses.append(f"{_names([r.get('org_name') or r.get('branch_id') for r in silent])}尚未报送汇总表")
+    for committee, rows in below.items():
+        clauses.append(f"{committee}报告其所属{_names([r.get('org_name') or r.get('branch_id') for r in rows])}"
+                       f"尚未报送材料")
+    if own:
+        clauses.append(f"本级直属的{_names([r.get('org_name') or r.get('branch_id') for r in own])}尚未报送材料")
+    if clauses:
+        w.para(f"截至{format_date(result.as_of)}，{'；'.join(clauses)}。名单和联系人见汇总表“未报送”工作表。")
+    else:
+        w.para("各下级党组织均已报送汇总表，名册中的党支部均已报送材料。")
+    with_errors = [r.org_name or r.branch_id for r in result.branches if r.errors]
+    if with_errors:
+        w.para(f"{_names(with_errors)}共{len(with_errors)}个党支部的填报表存在需要更正的内容，"
+               f"其可读取部分已纳入汇总，具体问题见汇总表“校验问题”工作表。")
 
 
 def _next_steps(w: _Writer, result: CollectResult) -> None:
     fig = result.figures
     w.h1("下一步工作")
     steps = []
-    if fig["未报送"]:
+    if result.lower or result.lower_roster:
+        silent, below, own = _split_missing(result)
+        waiting = sum(len(rows) for rows in below.values()) + len(own)
+        who = "、".join(t for t in (f"{len(silent)}个下级党组织报送汇总表" if silent else "",
+                                   f"{waiting}个党支部补报材料" if waiting else "") if t)
+        if who:
+            steps.append(f"督促{who}，确保会议全覆盖。")
+    elif fig["未报送"]:
         names = [b.get("org_name") or b.get("branch_id") for b in result.missing]
         who = names[0] if len(names) == 1 else f"{fig['未报送']}个未报送的党支部"
         steps.append(f"督促{who}尽快补报材料，确保会议全覆盖。")
