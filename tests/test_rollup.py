@@ -139,6 +139,11 @@ def test_lower_committees_and_missing(tree):
     assert rows["乙局机关党委"][2:5] == (3, 2, 1)
     missing = [r[1] for r in list(book["未报送"].iter_rows(values_only=True))[1:]]
     assert "丙局党总支" in missing and "乙局三支部" in missing
+    # 总览 adds up: 支部数 = 已报送 + 未报送 (branches); the silent 党总支 is counted on its own line
+    overview = {r[0]: r[1] for r in book["总览"].iter_rows(min_row=4, values_only=True) if r[0]}
+    assert (overview["支部数"], overview["已报送"], overview["未报送"]) == (8, 7, 1)
+    assert overview["未报送汇总表的下级党组织"] == 1
+    assert tree["result"].figures["未报送下级党组织"] == 1
     assert "_meta" in book.sheetnames and book["_meta"].sheet_state == "hidden"
 
 

@@ -431,10 +431,14 @@ def figures(result: CollectResult) -> dict[str, Any]:
     expected, present = total("应到"), total("实到")
     outcomes = result.outcome_counts()
     roster_n, lower_n = rollup_counts(result)
+    from toolkit.committee.rollup import is_silent_committee
+
     return {
         "支部数": roster_n or len(result.branches),
         "已报送": len(result.branches),
-        "未报送": len(result.missing),
+        # 支部数 = 已报送 + 未报送: a silent lower committee is not a branch, its branches are unknown
+        "未报送": sum(1 for m in result.missing if not is_silent_committee(m)),
+        "未报送下级党组织": sum(1 for m in result.missing if is_silent_committee(m)),
         "下级党组织": lower_n,
         "有错误": outcomes[HAS_ERRORS],
         "名册外": sum(1 for f in result.files if f.outcome in (DONE, HAS_ERRORS) and f.off_roster),

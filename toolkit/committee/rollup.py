@@ -482,12 +482,20 @@ def lower_missing(result_lower: list[LowerSummary], lower_roster: list[dict[str,
     for row in lower_roster:
         if name_key(row.get("org_name") or "") not in sent:
             out.append({**row, "note": f"未收到该{row.get('kind') or '党组织'}的汇总表（其下属支部均未计入）",
-                        "parent": "", "refused": []})
+                        "parent": "", "refused": [], "committee": True})
     for s in result_lower:
+        # a committee further down that sent nothing is one of its own 下级党组织 rows
+        deeper = {name_key(cell_text(d.get("org_name"))) for d in s.lower}
         for m in s.missing:
             out.append({**m, "parent": join_path(s.committee, m.get("parent") or ""),
-                        "note": f"{s.committee}报告未报送：{m.get('note') or ''}".rstrip("：")})
+                        "note": f"{s.committee}报告未报送：{m.get('note') or ''}".rstrip("："),
+                        "committee": name_key(cell_text(m.get("org_name"))) in deeper})
     return out
+
+
+def is_silent_committee(row: dict[str, Any]) -> bool:
+    """A 未报送 row that is a lower committee which sent no 汇总表 (its branches are not counted)."""
+    return bool(row.get("committee")) or is_lower_row(row)
 
 
 def lower_rows(result) -> list[dict[str, Any]]:

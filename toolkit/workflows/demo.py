@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.committee.cycle import branch_content, load_cycle
+from toolkit.committee.rollup import is_silent_committee
 from toolkit.core import sample_data
 from toolkit.io.fsutil import ensure_dir, inside, safe_filename
 from toolkit.schema.content import Content
@@ -277,10 +278,8 @@ def _rollup_step(out: Path, result: DemoResult, say: Say, as_of: dt.date, collec
 
     say(f"    {collected.cycle_info.get('superior')}：{_level_line(collected.figures)}")
     say(f"    {second['党组织名称']}：{_level_line(lower_result.figures)}")
-    # 未报送 at the top lists the silent committee too: here it is said apart from the branches
-    lower_names = {r["org_name"] for r in top_result.lower_roster}
-    silent = [r["org_name"] for r in top_result.missing if r.get("org_name") in lower_names]
-    figures = {**top_result.figures, "未报送": len(top_result.missing) - len(silent)}
-    say(f"    {top_info['党组织名称']}（全部层级，每个支部只计一次）：{_level_line(figures)}"
+    # 未报送 counts branches; a lower committee that sent nothing is said apart
+    silent = [r["org_name"] for r in top_result.missing if is_silent_committee(r)]
+    say(f"    {top_info['党组织名称']}（全部层级，每个支部只计一次）：{_level_line(top_result.figures)}"
         + (f"；{'、'.join(silent)}未报送汇总表" if silent else ""))
     return 0

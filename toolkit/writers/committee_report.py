@@ -22,6 +22,7 @@ from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Mm
 
 from toolkit.committee.model import OTHER_CATEGORY, BranchRecord, CollectResult, Problem
+from toolkit.committee.rollup import is_silent_committee
 from toolkit.core.keys import name_key
 from toolkit.core.status import ST_DONE, ST_LONG, ST_OVERDUE, measure_status
 from toolkit.core.values import fold, format_date, percent
@@ -473,11 +474,10 @@ def branch_label(result: CollectResult):
 
 def _split_missing(result: CollectResult) -> tuple[list[dict], dict[str, list[dict]], list[dict]]:
     """未报送 by level: lower committees silent, branches each lower committee listed, own branches."""
-    lower_names = {name_key(r.get("org_name")) for r in result.lower_roster}
     silent, own = [], []
     below: dict[str, list[dict]] = defaultdict(list)
     for row in result.missing:
-        if name_key(row.get("org_name")) in lower_names:
+        if is_silent_committee(row) and not row.get("parent"):
             silent.append(row)
         elif row.get("parent"):
             below[str(row["parent"]).split(" > ")[0].strip()].append(row)

@@ -345,7 +345,7 @@ def _overview_figures(ws, result: CollectResult, fmt: _Fmt, split: dict[str, lis
     rows: list[tuple[str, Any, str]] = [
         ("支部数", fig["支部数"], "支部名册中的支部" if result.roster else "收到填报表的支部（未提供周期设置表）"),
         ("已报送", fig["已报送"], "收到可读取的本周期填报表的支部"),
-        ("未报送", fig["未报送"], "见“未报送”工作表"),
+        ("未报送", fig["未报送"], "未报送的支部（支部数 = 已报送 + 未报送），见“未报送”工作表"),
         ("填报表有错误的支部", fig["有错误"], "数据已尽量汇总，错误见“校验问题”"),
         ("应到人数", fig["应到"], ""),
         ("实到人数", fig["实到"], ""),
@@ -360,6 +360,8 @@ def _overview_figures(ws, result: CollectResult, fmt: _Fmt, split: dict[str, lis
     ]
     if result.lower or result.lower_roster:
         rows.insert(3, ("下级党组织", fig.get("下级党组织", 0), "见“下级党组织”工作表；支部数含各下级党组织名册中的支部"))
+        rows.insert(4, ("未报送汇总表的下级党组织", fig.get("未报送下级党组织", 0),
+                        "其所属支部不在支部数中；见“未报送”工作表"))
     for base, parts in split.items():
         if len(parts) < 2:
             continue
