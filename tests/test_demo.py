@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+
+import pytest
+
 from toolkit.app.cli import main
 from toolkit.branch.validate import check_file
 from toolkit.core import sample_data
 
 
-def test_demo_runs_end_to_end(tmp_path, capsys):
-    out = tmp_path / "演示"
-    assert main(["demo", "-o", str(out), "--jobs", "1"]) == 0
-    text = capsys.readouterr().out
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """One demo run (its output folder and what it printed), read by every test here."""
+    out = tmp_path_factory.mktemp("demo") / "演示"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        status = main(["demo", "-o", str(out), "--jobs", "1"])
+    return status, out, printed.getvalue()
+
+
+def test_demo_runs_end_to_end(demo):
+    status, out, text = demo
+    assert status == 0
     assert (out / "周期设置.xlsx").is_file()
     distributed = sorted((out / "1-下发").glob("*.xlsx"))
     assert len(distributed) == len(sample_data.CYCLE["支部名册"])
@@ -35,11 +49,12 @@ def test_demo_runs_end_to_end(tmp_path, capsys):
     assert str(out / "5-党组民主生活会" / "材料") in text
 
 
-def test_sample_branches_are_valid_with_the_planted_warnings(tmp_path):
+def test_sample_branches_are_valid_with_the_planted_warnings(demo):
     """The sample has no errors; its planted warnings are all reported."""
-    assert main(["demo", "-o", str(tmp_path), "--jobs", "1"]) == 0
+    status, out, _ = demo
+    assert status == 0
     codes = set()
-    for path in sorted((tmp_path / "2-回收").glob("*.xlsx")):
+    for path in sorted((out / "2-回收").glob("*.xlsx")):
         _, report = check_file(path)
         assert report.errors == [], (path.name, report.errors)
         codes |= {i.code.value for i in report.warnings}
