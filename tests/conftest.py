@@ -49,7 +49,9 @@ CLOCK_FILES = {"test_render.py", "test_check.py", "test_sheets.py", "test_typing
 
 # The slowest files first (measured with --durations): with a file per worker
 # (--dist loadfile) a slow file started last would leave the other workers idle.
-SLOW_FIRST = ()
+SLOW_FIRST = ("test_install.py", "test_roundtrip.py", "test_sheets.py", "test_outputs.py", "test_hostile.py",
+              "test_remind.py", "test_carry.py", "test_libreoffice.py", "test_rollup.py", "test_fuzz.py",
+              "test_macro.py", "test_collect.py", "test_paperwork.py", "test_render.py", "test_layout.py")
 
 
 def pytest_configure(config):
