@@ -92,7 +92,8 @@ fi
 
 case "$cmd" in
   demo) exec .venv/bin/orglife demo "$@" ;;
-  test) exec .venv/bin/python -m pytest -q "$@" ;;
+  # one worker per core, each test file whole on one worker (its module fixtures built once)
+  test) exec .venv/bin/python -m pytest -q -n auto --dist loadfile "$@" ;;
   bench) exec .venv/bin/python "$@" ;;
   *) exec .venv/bin/orglife "$cmd" "$@" ;;
 esac

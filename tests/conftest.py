@@ -38,3 +38,31 @@ def soffice_convert(paths, target: str, out_dir: Path, timeout: int = 300) -> li
 @pytest.fixture
 def soffice():
     return soffice_convert
+
+
+# The files whose tests read today's date or the time (documents' dates and their
+# goldens, checks, collect, reminders, carry): .ci/run runs them once more with the
+# clock 400 days ahead (faketime ... pytest -m clock). A test elsewhere that reads
+# the clock says so with @pytest.mark.clock.
+CLOCK_FILES = {"test_render.py", "test_check.py", "test_sheets.py", "test_typing.py",
+               "test_collect.py", "test_remind.py", "test_carry.py", "test_marks.py"}
+
+# The slowest files first (measured with --durations): with a file per worker
+# (--dist loadfile) a slow file started last would leave the other workers idle.
+SLOW_FIRST = ("test_install.py", "test_roundtrip.py", "test_sheets.py", "test_outputs.py", "test_hostile.py",
+              "test_remind.py", "test_carry.py", "test_libreoffice.py", "test_rollup.py", "test_fuzz.py",
+              "test_macro.py", "test_collect.py", "test_paperwork.py", "test_render.py", "test_layout.py")
+
+
+def pytest_configure(config):
+    # keep the order below instead of xdist's (most tests first)
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in CLOCK_FILES:
+            item.add_marker(pytest.mark.clock)
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a file's own order stays

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+PYTEST = "python -m pytest -q -n auto --dist loadfile"  # the suite on every core, a file per worker
 
 
 def _stub(path: Path, body: str) -> None:
@@ -75,7 +76,7 @@ def test_everything_present_runs_the_command_without_apt_or_pip(project):
     conf = project[3] / ".config" / "fontconfig" / "conf.d" / "60-orglife.conf"
     assert conf.read_bytes() == (ROOT / "toolkit" / "data" / "fonts.conf").read_bytes()
     proc, calls = run_bootstrap(project, "test", "-x")  # second run, [test] already installed
-    assert proc.returncode == 0 and calls == ["python -m pytest -q -x"] and proc.stderr == ""
+    assert proc.returncode == 0 and calls == [PYTEST + " -x"] and proc.stderr == ""
 
 
 def test_font_list_longer_than_a_pipe_buffer_is_read_whole(project):
@@ -123,6 +124,6 @@ def test_test_tools_are_installed_only_for_tests(project):
     assert proc.returncode == 0, proc.stderr
     assert calls[0].endswith("pip install -q --disable-pip-version-check -e .") and calls[-1] == "orglife demo"
     proc, calls = run_bootstrap(project, "test")
-    assert calls[0].endswith("-e .[test]") and calls[-1] == "python -m pytest -q"
+    assert calls[0].endswith("-e .[test]") and calls[-1] == PYTEST
     proc, calls = run_bootstrap(project, "demo")
     assert calls == ["orglife demo"]  # the test tools stay; nothing is reinstalled

@@ -27,6 +27,7 @@ from toolkit.writers.render import DOCUMENTS, TEMPLATE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_FILES = {f for _, f in DOCUMENTS} | {"变量说明.md"}
+RUNNER_CACHES = {".hypothesis", ".pytest_cache"}
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +53,8 @@ def run(cmd, **kwargs) -> subprocess.CompletedProcess:
 
 def tree_state(root: Path) -> tuple:
     """Everything in the source tree that a build could leave behind (ignored files included)."""
-    top = sorted(p.name for p in root.iterdir())
+    # the test runners' own caches (.hypothesis, .pytest_cache) may appear while another worker runs
+    top = sorted(p.name for p in root.iterdir() if p.name not in RUNNER_CACHES)
     inside = sorted(str(p.relative_to(root)) for d in ("toolkit", "docx_templates", "scripts")
                     for p in (root / d).rglob("*") if "__pycache__" not in p.parts)
     return top, inside
@@ -107,6 +109,15 @@ def wheel(tmp_path_factory, pip_env):
     own = bundle._own_wheel(out / "own")
     assert tree_state(ROOT) == before, "building the wheel wrote into the source tree"
     return own
+
+
+@pytest.fixture
+def built_once(wheel, monkeypatch):
+    """make_bundle takes the session's wheel (built and checked above) instead of building its own again."""
+    def own_wheel(out: Path) -> Path:
+        out.mkdir(parents=True)
+        return Path(shutil.copy2(wheel, out))
+    monkeypatch.setattr(bundle, "_own_wheel", own_wheel)
 
 
 def test_wheel_holds_templates_reference_and_data(wheel):
@@ -165,7 +176,7 @@ def _windows_environment(python: str) -> dict:
 
 
 @pytest.mark.parametrize("python", ["3.11", "3.12"])
-def test_windows_bundle_has_a_fitting_wheel_for_every_dependency(tmp_path, pip_env, python):
+def test_windows_bundle_has_a_fitting_wheel_for_every_dependency(tmp_path, pip_env, built_once, python):
     result = bundle.make_bundle(tmp_path / "安装包", platform=bundle.WINDOWS, python=python)
     wheels = {canonicalize_name(parse_wheel_filename(w.name)[0]): w for w in result.wheels}
     assert bundle.unfit_wheels(result.wheels, bundle.WINDOWS, python) == []
@@ -193,7 +204,7 @@ def test_windows_bundle_has_a_fitting_wheel_for_every_dependency(tmp_path, pip_e
         assert f"安装包/wheels/{wheels['orglife'].name}" in zf.namelist()
 
 
-def test_linux_bundle_installs_offline_and_runs_the_demo_with_pdf(tmp_path, pip_env):
+def test_linux_bundle_installs_offline_and_runs_the_demo_with_pdf(tmp_path, pip_env, built_once):
     """CI's check of the whole install: wheel + dependencies, no index, demo from an unrelated folder."""
     if not shutil.which("soffice"):
         pytest.fail("LibreOffice (soffice) is required for this test; run scripts/bootstrap.sh")
