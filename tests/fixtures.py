@@ -179,3 +179,14 @@ def imported_modules(path: Path) -> set[str]:
         elif isinstance(node, ast.Import):
             names.update(a.name for a in node.names)
     return names
+
+
+def load_script(name: str):
+    """A module of scripts/ (the template and workbook builders), loaded by path: scripts/ is no package."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

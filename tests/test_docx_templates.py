@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import zipfile
 from pathlib import Path
 
 import pytest
+from fixtures import load_script
 
 from toolkit.schema.variables import variable_reference
 from toolkit.writers.render import DOCUMENTS, TEMPLATE_DIR
@@ -15,11 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _build_module():
-    spec = importlib.util.spec_from_file_location("build_docx_templates",
-                                                  ROOT / "scripts" / "build_docx_templates.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("build_docx_templates")
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import zipfile
 from pathlib import Path
 
 import pytest
+from fixtures import load_script
 from render_helpers import docx_lines
 
 from toolkit.branch.leadership import build_leadership_context
@@ -170,10 +170,7 @@ def _xml_parts(path: Path) -> dict[str, bytes]:
 
 
 def test_committed_templates_are_current(tmp_path):
-    spec = importlib.util.spec_from_file_location("build_leadership_templates",
-                                                  ROOT / "scripts" / "build_leadership_templates.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("build_leadership_templates")
     module.build(tmp_path)
     for doc in LEADERSHIP_DOCUMENTS:
         committed, built = _xml_parts(TEMPLATE_DIR / doc.template), _xml_parts(tmp_path / doc.template)

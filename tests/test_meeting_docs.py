@@ -9,13 +9,12 @@ as the documents do; the built-in sample's members each find a problem of their 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
-from fixtures import clone, meeting_content, valid_content
+from fixtures import clone, load_script, meeting_content, valid_content
 from openpyxl import load_workbook
 from pdf_check import pdf_text
 from render_helpers import docx_lines, make_template, sample_content, squash, write_workbook
@@ -34,11 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _build_script():
-    spec = importlib.util.spec_from_file_location("build_paperwork_templates",
-                                                  ROOT / "scripts" / "build_paperwork_templates.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("build_paperwork_templates")
 
 
 BUILD = _build_script()

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from fixtures import clone, meeting_content, valid_content
+from fixtures import clone, load_script, meeting_content, valid_content
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -311,13 +311,9 @@ def test_pdf_text_of_each_new_document(meeting, tmp_path):
 
 def test_committed_templates_are_what_the_script_builds(tmp_path):
     """docx_templates/ holds what scripts/build_paperwork_templates.py makes (document XML compared)."""
-    import importlib.util
     import zipfile
 
-    script = Path(__file__).parents[1] / "scripts" / "build_paperwork_templates.py"
-    spec = importlib.util.spec_from_file_location("build_paperwork_templates", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("build_paperwork_templates")
     for built in module.build(tmp_path):
         committed = Path(__file__).parents[1] / "docx_templates" / built.name
         with zipfile.ZipFile(built) as a, zipfile.ZipFile(committed) as b:
