@@ -398,18 +398,26 @@ def notice_template():
     doc = _new("通知")
     _p(doc, "{{ title }}", STYLE.title)
     _p(doc, "", STYLE.no_indent)
-    _p(doc, "各党支部：", STYLE.addressee)
+    _p(doc, "{{ addressee }}：", STYLE.addressee)
     _p(doc, "{% if basis %}根据{{ basis }}要求，{% endif %}经研究，决定以“{{ theme }}”为主题，"
             "召开{{ year }}年度{{ meeting_type }}。现将有关事项通知如下：")
     _p(doc, "一、时间安排", STYLE.h1)
-    _p(doc, "各党支部于{{ deadline }}前召开{{ meeting_type }}，会前认真开展学习研讨、征求意见、谈心谈话，"
-            "撰写对照检查材料。")
+    _p(doc, "各党支部{% if lower_count %}（含各{{ lower_kinds }}所属党支部）{% endif %}于{{ deadline }}前召开"
+            "{{ meeting_type }}，会前认真开展学习研讨、征求意见、谈心谈话，撰写对照检查材料。")
     _p(doc, "二、报送材料", STYLE.h1)
-    _p(doc, "会议召开后，各党支部（共{{ branch_count }}个）将以下材料报送{{ org }}：")
+    _p(doc, "{%p if branch_count %}")
+    _p(doc, "会议召开后，各{% if lower_count %}直属{% endif %}党支部（共{{ branch_count }}个）将以下材料报送{{ org }}：")
     _p(doc, "{%p for h in hand_in %}")
     _p(doc, "{{ h.lead }}{{ h.text }}。")
     _p(doc, "{%p endfor %}")
-    _p(doc, "各项材料均由下发的支部填报表生成，数据只需填写一次。")
+    _p(doc, "各项材料均由下发的支部填报表生成，数据只需填写一次。{% if personal_kept %}每名党员的个人对照检查材料和"
+            "个人整改清单也由填报表生成，本人签字后由支部留存，不需报送。{% endif %}")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if lower_count %}")
+    _p(doc, "各{{ lower_kinds }}（共{{ lower_count }}个）按本通知部署所属党支部召开会议，回收、汇总所属党支部的材料后，"
+            "将本级汇总表（Excel 文件，由汇总生成，所属党支部只计一次）和汇总报告（Word 文件）报送{{ org }}；"
+            "所属党支部的材料由各{{ lower_kinds }}留存。")
+    _p(doc, "{%p endif %}")
     _p(doc, "三、联系方式", STYLE.h1)
     _p(doc, f"联系人：{{% if contact %}}{{{{ contact }}}}{{% else %}}{BLANK}{{% endif %}}"
             f"　　联系电话：{{% if phone %}}{{{{ phone }}}}{{% else %}}{BLANK}{{% endif %}}")

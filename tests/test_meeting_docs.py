@@ -279,3 +279,31 @@ def test_read_branch_unchanged_by_counts(tmp_path):
     before = book.read_bytes()
     counts(read_branch(book))
     assert book.read_bytes() == before
+
+
+def test_notice_of_a_committee_with_lower_committees_addresses_them_apart(tmp_path):
+    """One level of a 工委's tree: the 党委 and 党总支 send their 汇总表, the direct branches their documents."""
+    from toolkit.workflows.distribute import distribute
+    from toolkit.writers.workbook import Content, write_cycle_workbook
+
+    cycle = tmp_path / "周期设置.xlsx"
+    write_cycle_workbook(cycle, Content(
+        info={"superior": "市直机关工委", "meeting_type": "组织生活会", "year": 2023, "theme": "对照检视",
+              "deadline": dt.date(2023, 9, 15)},
+        tables={"branches": [{"branch_id": "L1", "org_name": "甲局机关党委", "kind": "党委"},
+                             {"branch_id": "L2", "org_name": "乙局党总支", "kind": "党总支"},
+                             {"branch_id": "D1", "org_name": "工委直属一支部", "kind": "党支部"}]}))
+    lines = docx_lines(distribute(cycle, tmp_path / "下发", today=dt.date(2023, 8, 1)).notice)
+    assert "各党委、党总支，各直属党支部：" in lines
+    assert any(x.startswith("会议召开后，各直属党支部（共1个）将以下材料报送市直机关工委") for x in lines)
+    assert any(x.startswith("各党委、党总支（共2个）按本通知部署所属党支部召开会议") and "本级汇总表" in x for x in lines)
+    assert any("各党支部（含各党委、党总支所属党支部）于2023年9月15日前召开组织生活会" in x for x in lines)
+
+
+def test_notice_of_a_committee_of_branches_only_is_unchanged(tmp_path):
+    from toolkit.workflows.distribute import distribute
+
+    lines = docx_lines(distribute(_cycle(tmp_path), tmp_path / "下发", today=dt.date(2023, 8, 1)).notice)
+    assert "各党支部：" in lines
+    assert any(x.startswith("会议召开后，各党支部（共1个）将以下材料报送市档案局机关党委") for x in lines)
+    assert not any("汇总表（Excel" in x for x in lines)

@@ -64,6 +64,8 @@ CYCLE = {
         "召开截止日期": dt.date(2023, 9, 15),
         "周期编号": "2023-ZT",
         "汇总报告主送": "中共临江市交通运输局党组",
+        "联系人": "郑晓岚",
+        "联系电话": "0710-3268009",
     },
     "支部名册": [
         {"支部编号": "ZB01", "党组织名称": "办公室党支部", "类型": "党支部", "书记": "周文涛", "联系人": "邵佳怡", "联系电话": "0710-3268105"},
@@ -1912,10 +1914,16 @@ LEADERSHIP_MEETING = {
 # BRANCHES above under other unit and person names (``renamed``), so every figure of
 # theirs is as checked as the originals; the names are invented like everything here.
 
+# The day the demo 党委 sends its 通知 (distribute's date; a real run uses today's).
+NOTICE_DATE = dt.date(2023, 8, 10)
+
 TOP_COMMITTEE = {
     "党组织名称": "中共临江市直属机关工作委员会",
     "汇总报告主送": "中共临江市委组织部",
     "依据文件文号": "临直工委〔2023〕21号",
+    "联系人": "蒲晓雯",
+    "联系电话": "0710-3800012",
+    "下发日期": dt.date(2023, 8, 7),  # the day its 通知 goes out
     "下级党组织": [
         {"支部编号": "JT", "党组织名称": "临江市交通运输局机关党委", "类型": "党委", "书记": "符建国",
          "联系人": "邵佳怡", "联系电话": "0710-3268001"},

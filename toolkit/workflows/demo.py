@@ -100,7 +100,8 @@ def run_demo(out: Path, say: Say, *, pdf: bool = False, jobs: int | None = None,
     write_cycle_workbook(result.cycle, cycle_content())
     cycle = load_cycle(result.cycle)
 
-    result.distributed = distribute(result.cycle, out / DISTRIBUTED, progress=progress).written
+    result.distributed = distribute(result.cycle, out / DISTRIBUTED, today=sample_data.NOTICE_DATE,
+                                    progress=progress).written
     say(f"【2】下发 {len(result.distributed)} 个支部填报表（已预填支部名称、编号和党员名单）：{out / DISTRIBUTED}")
 
     returned_dir = ensure_dir(out / RETURNED)
@@ -204,7 +205,8 @@ def _top_cycle(path: Path) -> Path:
     top = sample_data.TOP_COMMITTEE
     data = {**sample_data.CYCLE,
             "基本设置": {**sample_data.CYCLE["基本设置"], "上级党组织": top["党组织名称"],
-                     "汇总报告主送": top["汇总报告主送"], "依据文件文号": top["依据文件文号"]},
+                     "汇总报告主送": top["汇总报告主送"], "依据文件文号": top["依据文件文号"],
+                     "联系人": top["联系人"], "联系电话": top["联系电话"]},
             "支部名册": [*top["下级党组织"], _roster_row(top["直属支部"])],
             "党员名册": []}
     write_cycle_workbook(path, cycle_content(data))
@@ -242,7 +244,7 @@ def _rollup_step(out: Path, result: DemoResult, say: Say, as_of: dt.date, collec
     top = load_cycle(top_path)
     say(f"【6】{top_info['党组织名称']}逐级汇总：周期设置表列出 {len(top_info['下级党组织'])} 个下级党委和"
         f" 1 个直属支部：{top_path}")
-    handed = distribute(top_path, folder / DISTRIBUTED, progress=False).written
+    handed = distribute(top_path, folder / DISTRIBUTED, today=top_info["下发日期"], progress=False).written
     say(f"    下发 {len(handed)} 个文件（下级党委各得一份本级周期设置表，直属支部得填报表）：{folder / DISTRIBUTED}")
 
     # the second 局机关党委 fills the roster of the 周期设置 it was given and runs its own cycle
