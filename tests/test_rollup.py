@@ -270,6 +270,8 @@ def test_distribute_gives_a_lower_committee_its_own_cycle_workbook(tree, tmp_pat
     assert (lower.info["theme"], lower.info["deadline"]) == (top.info["theme"], top.info["deadline"])
     assert lower.categories == top.categories
     assert lower.branches == []
+    # the contact its own 通知 prints: the higher roster's row for it, not the higher committee's
+    assert (lower.info["contact"], lower.info["phone"]) == ("李四", "0710-1234567")
 
 
 def test_a_list_past_the_row_limit_goes_on_in_numbered_sheets(tree, tmp_path, monkeypatch):

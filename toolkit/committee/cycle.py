@@ -118,10 +118,13 @@ def branch_content(cycle: Cycle, branch: dict[str, Any]) -> Content:
 def lower_cycle_content(cycle: Cycle, committee: dict[str, Any]) -> Content:
     """What a lower committee (支部名册 类型 党委/党总支) receives: its own 周期设置 with the same
     cycle id, theme, deadline, categories and 专项剖析 items, its own name as the committee
-    running it, and its 支部名册 and 党员名册 left for it to fill."""
+    running it, its contact from the higher roster's row, and its 支部名册 and 党员名册 left
+    for it to fill."""
     info = {k: cycle.info.get(k) for k in (*SHARED_INFO, "deadline")}
     info["superior"] = committee["org_name"]
     info["cycle_id"] = cycle.cycle_id
+    # its own 通知 names its own contact: the one the higher roster lists for it
+    info["contact"], info["phone"] = committee.get("contact"), committee.get("phone")
     tables = {CYCLE_BRANCHES.key: [], CYCLE_MEMBERS.key: [],
               "categories": [{"category": c} for c in cycle.categories],
               CYCLE_SECTIONS.key: [{"name": n, "prompt": p} for n, p in cycle.sections]}
