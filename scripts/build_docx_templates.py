@@ -265,22 +265,9 @@ def check_template():
     _p(doc, "{%p endfor %}")
     _p(doc, "{%p endfor %}")
 
-    _p(doc, "{%p if causes %}")
-    _p(doc, "{{ sec.causes }}、原因剖析", STYLE.h1)
-    _p(doc, "对照查摆出的问题，支部班子深挖根源，主要有以下几方面原因：")
-    _p(doc, "{%p for c in causes %}")
-    _lead_p(doc, "（{{ c.num }}）{{ c.aspect }}。", "{{ c.content }}")
-    _p(doc, "{%p endfor %}")
-    _p(doc, "{%p endif %}")
-
-    _p(doc, "{%p if directions %}")
-    _p(doc, "{{ sec.directions }}、整改措施和努力方向", STYLE.h1)
-    _p(doc, "针对以上问题，支部班子将从以下几个方面抓好整改{% if measure_count %}，"
-            "具体整改措施{{ measure_count }}条见整改清单{% endif %}：")
-    _p(doc, "{%p for d in directions %}")
-    _lead_p(doc, "（{{ d.num }}）{{ d.title }}。", "{{ d.content }}")
-    _p(doc, "{%p endfor %}")
-    _p(doc, "{%p endif %}")
+    causes_and_directions(doc, "对照查摆出的问题，支部班子深挖根源，主要有以下几方面原因：",
+                          "针对以上问题，支部班子将从以下几个方面抓好整改{% if measure_count %}，"
+                          "具体整改措施{{ measure_count }}条见整改清单{% endif %}：")
     # read out at the meeting, so it carries the meeting's date, not the report's
     _signature(doc, "meeting_date")
     return doc
@@ -310,6 +297,25 @@ def _merge_cell(cell, col: int) -> None:
 def _cant_split(row) -> None:
     flag = OxmlElement("w:cantSplit")
     row._tr.get_or_add_trPr().append(flag)
+
+
+def causes_and_directions(doc, causes_intro: str, directions_intro: str) -> None:
+    """原因剖析 and 整改措施和努力方向 of a 对照检查材料, each only when filled in; the branch's and the
+    班子's (build_leadership_templates.py) differ only in their opening sentences."""
+    _p(doc, "{%p if causes %}")
+    _p(doc, "{{ sec.causes }}、原因剖析", STYLE.h1)
+    _p(doc, causes_intro)
+    _p(doc, "{%p for c in causes %}")
+    _lead_p(doc, "（{{ c.num }}）{{ c.aspect }}。", "{{ c.content }}")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if directions %}")
+    _p(doc, "{{ sec.directions }}、整改措施和努力方向", STYLE.h1)
+    _p(doc, directions_intro)
+    _p(doc, "{%p for d in directions %}")
+    _lead_p(doc, "（{{ d.num }}）{{ d.title }}。", "{{ d.content }}")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endif %}")
 
 
 def list_template():
@@ -350,15 +356,32 @@ TEMPLATES = {"情况报告.docx": report_template, "对照检查材料.docx": ch
              "整改清单.docx": list_template}
 
 
-def build(out_dir: Path = TEMPLATE_DIR) -> list[Path]:
+def save_templates(templates: dict, out_dir: Path, finish=None) -> list[Path]:
+    """Build each template (file name -> builder), ``finish`` it if given, slim it and save it atomically."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, make in TEMPLATES.items():
+    for name, make in templates.items():
         doc = make()
+        if finish:
+            finish(doc)
         _slim(doc)
         with atomic_path(out_dir / name) as tmp:
             doc.save(str(tmp))
         written.append(out_dir / name)
+    return written
+
+
+def build_main(build) -> None:
+    """The scripts' command line: ``build_….py [目标文件夹]`` (default docx_templates/)."""
+    args = sys.argv[1:]
+    if len(args) > 1 or (args and args[0].startswith("-")):
+        sys.exit(f"用法：python {Path(sys.argv[0]).name} [目标文件夹]（默认 docx_templates/）")
+    for path in build(Path(args[0]) if args else TEMPLATE_DIR):
+        print(f"已生成 {path}")
+
+
+def build(out_dir: Path = TEMPLATE_DIR) -> list[Path]:
+    written = save_templates(TEMPLATES, out_dir)
     with atomic_path(out_dir / REFERENCE_NAME) as tmp:
         tmp.write_text(variable_reference(), encoding="utf-8")
     written.append(out_dir / REFERENCE_NAME)
@@ -366,6 +389,4 @@ def build(out_dir: Path = TEMPLATE_DIR) -> list[Path]:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else TEMPLATE_DIR
-    for path in build(target):
-        print(f"已生成 {path}")
+    build_main(build)

@@ -20,10 +20,8 @@ from pathlib import Path
 
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
 
-from toolkit.io.fsutil import atomic_path
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_docx_templates import _lead_p, _new, _p, _slim
+from build_docx_templates import _new, _p, build_main, causes_and_directions, save_templates
 
 from toolkit.schema.meeting_kinds import LEADERSHIP_DOCUMENTS
 from toolkit.writers.docx_format import STYLE
@@ -181,21 +179,9 @@ def team_check_template():
     _p(doc, "班子紧扣会议主题，把自己摆进去、把职责摆进去、把工作摆进去，从{{ team_category_count_cn }}个方面"
             "查摆出班子存在的问题{{ team_problem_count }}条。")
     _problems_by_category(doc, "team_categories", STYLE.h2, "（{{ c.num }}）{{ c.heading }}")
-    _p(doc, "{%p if causes %}")
-    _p(doc, "{{ sec.causes }}、原因剖析", STYLE.h1)
-    _p(doc, "对照查摆出的问题，班子从思想、党性、作风等方面深挖根源，主要有以下几点原因：")
-    _p(doc, "{%p for c in causes %}")
-    _lead_p(doc, "（{{ c.num }}）{{ c.aspect }}。", "{{ c.content }}")
-    _p(doc, "{%p endfor %}")
-    _p(doc, "{%p endif %}")
-    _p(doc, "{%p if directions %}")
-    _p(doc, "{{ sec.directions }}、整改措施和努力方向", STYLE.h1)
-    _p(doc, "针对以上问题，班子将从以下几个方面抓好整改{% if measure_count %}，"
-            "已制定具体整改措施{{ measure_count }}条，逐条明确责任领导和整改时限（详见整改方案）{% endif %}：")
-    _p(doc, "{%p for d in directions %}")
-    _lead_p(doc, "（{{ d.num }}）{{ d.title }}。", "{{ d.content }}")
-    _p(doc, "{%p endfor %}")
-    _p(doc, "{%p endif %}")
+    causes_and_directions(doc, "对照查摆出的问题，班子从思想、党性、作风等方面深挖根源，主要有以下几点原因：",
+                          "针对以上问题，班子将从以下几个方面抓好整改{% if measure_count %}，"
+                          "已制定具体整改措施{{ measure_count }}条，逐条明确责任领导和整改时限（详见整改方案）{% endif %}：")
     _signature(doc, "meeting_date")
     return doc
 
@@ -280,18 +266,8 @@ TEMPLATES = {d.template: _MAKERS[d.name] for d in LEADERSHIP_DOCUMENTS}
 
 
 def build(out_dir: Path = TEMPLATE_DIR) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, make in TEMPLATES.items():
-        doc = make()
-        _slim(doc)
-        with atomic_path(out_dir / name) as tmp:
-            doc.save(str(tmp))
-        written.append(out_dir / name)
-    return written
+    return save_templates(TEMPLATES, out_dir)
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else TEMPLATE_DIR
-    for path in build(target):
-        print(f"已生成 {path}")
+    build_main(build)

@@ -22,9 +22,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_docx_templates import _cant_split, _new, _p, _slim
+from build_docx_templates import _cant_split, _new, _p, build_main, save_templates
 
-from toolkit.io.fsutil import atomic_path
 from toolkit.schema.documents import BRANCH_DOCUMENTS
 from toolkit.writers.docx_format import STYLE, gbt9704_table
 from toolkit.writers.render import TEMPLATE_DIR
@@ -442,20 +441,9 @@ TEMPLATES = {
 
 def build(out_dir: Path = TEMPLATE_DIR) -> list[Path]:
     declared = {d.template for d in BRANCH_DOCUMENTS if not d.core} | {"通知.docx"}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, make in TEMPLATES.items():
-        assert name in declared, name
-        doc = make()
-        _keep_headings(doc)
-        _slim(doc)
-        with atomic_path(out_dir / name) as tmp:
-            doc.save(str(tmp))
-        written.append(out_dir / name)
-    return written
+    assert set(TEMPLATES) <= declared, set(TEMPLATES) - declared
+    return save_templates(TEMPLATES, out_dir, finish=_keep_headings)
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else TEMPLATE_DIR
-    for path in build(target):
-        print(f"已生成 {path}")
+    build_main(build)
