@@ -333,10 +333,7 @@ def _worker_main() -> int:
 
 def known_templates() -> list[str]:
     """Every template file a render may use: a unit's folder may hold any of them (the rest are built-in)."""
-    from toolkit.schema.documents import BRANCH_DOCUMENTS as ALL_DOCUMENTS
-
-    names = [t for t in all_templates() if t.endswith(".docx")]
-    return names + [d.template for d in ALL_DOCUMENTS if d.template not in names]
+    return list(all_templates())  # schema/documents.py declares every document, once
 
 
 def resolve_templates(templates: str | os.PathLike | None, documents: tuple[Document, ...] = BRANCH_DOCUMENTS,
