@@ -174,6 +174,8 @@ def _abandon(pool: ProcessPoolExecutor) -> None:
     """Stop a pool now: drop the queued tasks and end the workers mid-file."""
     workers = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
+    # a worker the pool started while shutting down is ended too
+    workers += [p for p in (getattr(pool, "_processes", None) or {}).values() if p not in workers]
     for proc in workers:
         if proc.is_alive():
             proc.terminate()
